@@ -1,0 +1,70 @@
+/**
+ * Stable error codes shared by server and apps. The code is the contract; the messages are
+ * for people (Japanese first). HTTP status is fixed per code so every transport agrees.
+ */
+export const ERRORS = {
+  INVALID_INPUT: { status: 400, ja: '入力内容が正しくありません。', en: 'The request is not valid.' },
+  UNAUTHENTICATED: { status: 401, ja: 'サインインしてください。', en: 'Please sign in.' },
+  BAD_CREDENTIALS: { status: 401, ja: 'ログインIDまたはパスワードが違います。', en: 'Wrong login or password.' },
+  LOCKED_OUT: { status: 429, ja: 'ログインの失敗が続いたため、しばらくお待ちください。', en: 'Too many failed sign-ins; try again later.' },
+  RATE_LIMITED: { status: 429, ja: '操作が多すぎます。少し待ってからお試しください。', en: 'Too many requests; please wait.' },
+  FORBIDDEN: { status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },
+  CSRF_REJECTED: { status: 403, ja: '不正な送信元からの要求は受け付けません。', en: 'Cross-site request refused.' },
+  NOT_FOUND: { status: 404, ja: '見つかりません。', en: 'Not found.' },
+  OFFICE_NOT_FOUND: { status: 404, ja: '庁舎が見つかりません。', en: 'Office not found.' },
+  SERVICE_NOT_FOUND: { status: 404, ja: '用件が見つかりません。', en: 'Service not found.' },
+  COUNTER_NOT_FOUND: { status: 404, ja: '窓口が見つかりません。', en: 'Counter not found.' },
+  TICKET_NOT_FOUND: { status: 404, ja: '番号札が見つかりません。', en: 'Ticket not found.' },
+  STAFF_NOT_FOUND: { status: 404, ja: '職員が見つかりません。', en: 'Staff member not found.' },
+  DEVICE_NOT_FOUND: { status: 404, ja: '端末が見つかりません。', en: 'Device not found.' },
+  SERVICE_INACTIVE: { status: 409, ja: 'この用件は現在受付を休止しています。', en: 'This service is not taking tickets now.' },
+  OUTSIDE_HOURS: { status: 409, ja: '受付時間外です。', en: 'Outside reception hours.' },
+  DAILY_CAP_REACHED: { status: 409, ja: '本日の受付は終了しました（上限に達しました）。', en: "Today's tickets for this service have run out." },
+  NUMBER_RANGE_EXHAUSTED: { status: 409, ja: '本日発行できる番号がありません。', en: 'No ticket numbers left for today.' },
+  COUNTER_NOT_OPEN: { status: 409, ja: '窓口が開いていません。', en: 'The counter is not open.' },
+  COUNTER_BUSY: { status: 409, ja: '対応中の番号があります。先に完了してください。', en: 'The counter is still serving a ticket.' },
+  COUNTER_IDLE: { status: 409, ja: '対応中の番号がありません。', en: 'The counter has no current ticket.' },
+  COUNTER_OCCUPIED: { status: 409, ja: 'この窓口には別の職員がサインインしています。', en: 'Another clerk is signed in to this counter.' },
+  SERVICE_NOT_AT_COUNTER: { status: 409, ja: 'この窓口ではその用件を扱っていません。', en: 'This counter does not serve that service.' },
+  NO_TICKET_WAITING: { status: 409, ja: 'お待ちの方はいません。', en: 'Nobody is waiting.' },
+  TICKET_NOT_WAITING: { status: 409, ja: 'この番号は待機中ではありません。', en: 'This ticket is not waiting.' },
+  TICKET_ALREADY_CALLED: { status: 409, ja: 'この番号は既に呼び出されています。', en: 'This ticket has already been called.' },
+  INVALID_TRANSITION: { status: 409, ja: '現在の状態ではその操作はできません。', en: 'That action is not possible in the current state.' },
+  NO_SHOW_TOO_EARLY: { status: 409, ja: '不在にするには、先に再呼出をしてください。', en: 'Recall the ticket before marking a no-show.' },
+  SAME_SERVICE: { status: 409, ja: '同じ用件には引き継げません。', en: 'Cannot transfer to the same service.' },
+  IDEMPOTENCY_CONFLICT: { status: 409, ja: '同じ操作IDが別の操作に使われています。', en: 'This command id was used for another command.' },
+  CONFLICT: { status: 409, ja: '他の変更と競合しました。', en: 'Conflicting change.' },
+  INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
+} as const satisfies Record<string, { status: number; ja: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** An error the domain or the edge raises on purpose; anything else becomes INTERNAL. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, details?: unknown, message?: string) {
+    super(message ?? ERRORS[code].ja);
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, value);
+}
+
+/** Human message for a code in the requested language (apps show Japanese first). */
+export function errorMessage(code: string, lang: 'ja' | 'en' = 'ja'): string {
+  return isErrorCode(code) ? ERRORS[code][lang] : ERRORS.INTERNAL[lang];
+}

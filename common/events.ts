@@ -1,0 +1,36 @@
+import type { CommandInput, CommandName } from './schemas.js';
+import type { ErrorBody } from './errors.js';
+import type { PublicSnapshot, StaffSnapshot, Whoami } from './types.js';
+
+/** A reply: either data or the one error shape. */
+export type Reply<T> = { data: T } | ErrorBody;
+
+export interface CommandResult {
+  /** The office version (last event id) after the command. */
+  version: number;
+  /** Ids touched, for the client to find them in the next snapshot. */
+  ticketId?: string;
+  stepId?: string;
+  counterId?: string;
+  [key: string]: unknown;
+}
+
+type CommandEvents = {
+  [N in CommandName]: (payload: CommandInput<N>, ack: (reply: Reply<CommandResult>) => void) => void;
+};
+
+/** Client → server. */
+export interface ClientToServerEvents extends CommandEvents {
+  'office:subscribe': (payload: { officeId: string }, ack: (reply: Reply<PublicSnapshot | StaffSnapshot>) => void) => void;
+  'session:whoami': (payload: Record<string, never>, ack: (reply: Reply<Whoami>) => void) => void;
+}
+
+/** Server → client. Facts are past tense. */
+export interface ServerToClientEvents {
+  /** Full snapshot after every change; `version` grows; a client seeing an older one ignores it. */
+  'office:snapshot': (snapshot: PublicSnapshot | StaffSnapshot) => void;
+  /** The session or device was revoked/expired; the client must sign in or pair again. */
+  'session:ended': (info: { reason: 'logout' | 'revoked' | 'expired' | 'disabled' }) => void;
+}
+
+export const SOCKET_PATH = '/socket.io';

@@ -1,0 +1,262 @@
+/** Domain types shared by server and apps. Times are UTC epoch milliseconds (…At fields). */
+
+export const LANGS = ['ja', 'en', 'zh', 'ko', 'vi', 'ja-easy'] as const;
+export type Lang = (typeof LANGS)[number];
+/** Text in several languages; Japanese is always present. */
+export type LocalizedText = { ja: string } & Partial<Record<Lang, string>>;
+
+export const STAFF_ROLES = ['clerk', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const DEVICE_KINDS = ['kiosk', 'display'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+/** Who is asking: 'none' for the public, a device kind, or a staff role. */
+export type ActorRole = 'none' | DeviceKind | StaffRole;
+
+export interface OfficeHours {
+  /** Local "HH:mm" in the office time zone. */
+  open: string;
+  close: string;
+  /** ISO weekdays (1 = Monday … 7 = Sunday) on which reception is open. */
+  days: number[];
+}
+
+export interface CallPolicy {
+  /** N normal calls for each priority call when both wait (e.g. 2 → 2:1); null = priority always first. */
+  normalPerPriority: number | null;
+  /** A ticket waiting this long (minutes) is called before any other; null = off. */
+  maxWaitMin: number | null;
+  /** Recalls required before a no-show may be recorded. */
+  recallsBeforeNoShow: number;
+}
+
+export interface Office {
+  id: string;
+  name: LocalizedText;
+  timezone: string;
+  /** null = reception always open. */
+  hours: OfficeHours | null;
+  policy: CallPolicy;
+  /** Whether the kiosk offers the priority option (妊娠中・障がい・ご高齢・お子様連れ). */
+  kioskPriority: boolean;
+  ticker: string;
+  announcement: AnnouncementConfig;
+}
+
+export interface AnnouncementConfig {
+  /** Tokens: {number} {counter}. */
+  ja: string;
+  en: string;
+  english: boolean;
+}
+
+export interface Service {
+  id: string;
+  officeId: string;
+  prefix: string;
+  name: LocalizedText;
+  description: LocalizedText;
+  numberStart: number;
+  numberEnd: number;
+  /** Tickets per business day; null = only the number range limits it. */
+  dailyCap: number | null;
+  targetWaitMin: number;
+  defaultServiceMin: number;
+  sortOrder: number;
+  active: boolean;
+  kioskVisible: boolean;
+  priorityAllowed: boolean;
+}
+
+export const COUNTER_STATES = ['open', 'paused', 'closed'] as const;
+export type CounterState = (typeof COUNTER_STATES)[number];
+
+export interface Counter {
+  id: string;
+  officeId: string;
+  /** Short label spoken and shown: "3" → 3番窓口. */
+  label: string;
+  name: LocalizedText;
+  /** Services served, in the counter's order of preference (ties broken by it). */
+  serviceIds: string[];
+  sortOrder: number;
+  active: boolean;
+}
+
+/** Live state of a counter (changed only by events). */
+export interface CounterLive {
+  counterId: string;
+  state: CounterState;
+  clerkId: string | null;
+  currentStepId: string | null;
+  stateSince: number;
+}
+
+export interface Ticket {
+  id: string;
+  officeId: string;
+  businessDay: string; // yyyy-MM-dd in the office time zone
+  prefix: string;
+  number: number;
+  display: string; // "A-012"
+  priority: boolean;
+  priorityReason: string | null;
+  lang: Lang;
+  issuedAt: number;
+  /** Unguessable token for the public tracking link /t/<token>. */
+  token: string;
+  deviceId: string | null;
+}
+
+export const STEP_STATES = ['waiting', 'called', 'serving', 'held', 'ended'] as const;
+export type StepState = (typeof STEP_STATES)[number];
+export const OUTCOMES = ['served', 'no_show', 'cancelled', 'transferred', 'unserved'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const CALL_REASONS = ['fifo', 'priority', 'ratio', 'max_wait', 'specific'] as const;
+export type CallReason = (typeof CALL_REASONS)[number];
+
+export interface Step {
+  id: string;
+  ticketId: string;
+  officeId: string;
+  seq: number;
+  serviceId: string;
+  state: StepState;
+  enqueuedAt: number;
+  /** Queue position key: smaller is called earlier (enqueue time, or earlier for "front"). */
+  orderKey: number;
+  firstCalledAt: number | null;
+  lastCalledAt: number | null;
+  callCount: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  outcome: Outcome | null;
+  counterId: string | null;
+  clerkId: string | null;
+  callReason: CallReason | null;
+  fromStepId: string | null;
+}
+
+export interface WaitEstimate {
+  /** People ahead in the queue of that service. */
+  ahead: number;
+  /** Minutes, a range; null when no open counter serves the service. */
+  lowMin: number | null;
+  highMin: number | null;
+  openCounters: number;
+}
+
+export interface PublicService {
+  id: string;
+  prefix: string;
+  name: LocalizedText;
+  description: LocalizedText;
+  sortOrder: number;
+  kioskVisible: boolean;
+  priorityAllowed: boolean;
+  targetWaitMin: number;
+  /** null when a ticket can be issued now; otherwise why not (an error code). */
+  refusal: 'SERVICE_INACTIVE' | 'OUTSIDE_HOURS' | 'DAILY_CAP_REACHED' | 'NUMBER_RANGE_EXHAUSTED' | null;
+  waiting: number;
+  estimate: WaitEstimate;
+}
+
+export interface PublicCounter {
+  id: string;
+  label: string;
+  name: LocalizedText;
+  state: CounterState;
+  serviceIds: string[];
+  /** Number being called or served at this counter. */
+  current: { display: string; serviceId: string; state: 'called' | 'serving' } | null;
+}
+
+export interface CallRecord {
+  /** Event id of the call; unique and increasing, used by displays to announce each call once. */
+  callId: number;
+  display: string;
+  serviceId: string;
+  counterId: string;
+  counterLabel: string;
+  at: number;
+  recall: boolean;
+}
+
+export interface PublicSnapshot {
+  kind: 'public';
+  version: number;
+  officeId: string;
+  businessDay: string;
+  now: number;
+  office: { id: string; name: LocalizedText; timezone: string; hours: OfficeHours | null; ticker: string; announcement: AnnouncementConfig; kioskPriority: boolean; acceptingNow: boolean };
+  services: PublicService[];
+  counters: PublicCounter[];
+  recentCalls: CallRecord[];
+}
+
+export interface StaffStepView extends Step {
+  display: string;
+  priority: boolean;
+  issuedAt: number;
+}
+
+export interface StaffCounter extends PublicCounter {
+  clerk: { id: string; name: string } | null;
+  stateSince: number;
+  currentStep: StaffStepView | null;
+  /** Earlier steps of the current ticket (after transfers). */
+  history: StaffStepView[];
+  servedToday: number;
+}
+
+export interface StaffSnapshot extends Omit<PublicSnapshot, 'kind' | 'counters'> {
+  kind: 'staff';
+  counters: StaffCounter[];
+  /** Waiting steps in call order per service (priority first, then queue order). */
+  waiting: StaffStepView[];
+  held: StaffStepView[];
+  policy: CallPolicy;
+  stats: { issuedToday: number; servedToday: number; noShowToday: number; oldestWaitMs: Record<string, number> };
+}
+
+export interface IssuedTicket {
+  ticketId: string;
+  stepId: string;
+  display: string;
+  serviceId: string;
+  priority: boolean;
+  issuedAt: number;
+  token: string;
+  businessDay: string;
+  estimate: WaitEstimate;
+}
+
+export interface TicketStatus {
+  display: string;
+  businessDay: string;
+  issuedAt: number;
+  service: { id: string; name: LocalizedText };
+  state: StepState | 'done';
+  outcome: Outcome | null;
+  counter: { id: string; label: string; name: LocalizedText } | null;
+  estimate: WaitEstimate | null;
+  steps: { serviceId: string; state: StepState; outcome: Outcome | null }[];
+  version: number;
+}
+
+export interface StaffInfo {
+  id: string;
+  login: string;
+  name: string;
+  role: StaffRole;
+  officeId: string | null;
+}
+
+export interface DeviceInfo {
+  id: string;
+  officeId: string;
+  kind: DeviceKind;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export type Whoami = { kind: 'staff'; staff: StaffInfo } | { kind: 'device'; device: DeviceInfo } | { kind: 'none' };

@@ -1,0 +1,80 @@
+import type { CommandName } from '../common/schemas.js';
+import type { ActorRole } from '../common/types.js';
+
+/**
+ * The one table of who may do what. Every HTTP route and socket event is listed here with the
+ * roles allowed; the HTTP router and the socket layer both read it, and a test walks it for every
+ * role. Supervisors and admins may do what clerks do.
+ */
+export const ROLES: ActorRole[] = ['none', 'kiosk', 'display', 'clerk', 'supervisor', 'admin'];
+export const ANYONE: ActorRole[] = ROLES;
+export const STAFF: ActorRole[] = ['clerk', 'supervisor', 'admin'];
+export const MANAGERS: ActorRole[] = ['supervisor', 'admin'];
+export const ADMINS: ActorRole[] = ['admin'];
+export const DEVICES: ActorRole[] = ['kiosk', 'display'];
+
+export interface CommandRoute {
+  name: CommandName;
+  /** Express path; `:param`s are merged into the payload. */
+  path: string;
+  roles: ActorRole[];
+}
+
+export const COMMAND_ROUTES: CommandRoute[] = [
+  { name: 'ticket:issue', path: '/api/offices/:officeId/tickets', roles: ['kiosk', ...STAFF] },
+  { name: 'counter:open', path: '/api/counters/:counterId/open', roles: STAFF },
+  { name: 'counter:pause', path: '/api/counters/:counterId/pause', roles: STAFF },
+  { name: 'counter:resume', path: '/api/counters/:counterId/resume', roles: STAFF },
+  { name: 'counter:close', path: '/api/counters/:counterId/close', roles: STAFF },
+  { name: 'counter:call-next', path: '/api/counters/:counterId/call-next', roles: STAFF },
+  { name: 'counter:call', path: '/api/counters/:counterId/call', roles: STAFF },
+  { name: 'counter:recall', path: '/api/counters/:counterId/recall', roles: STAFF },
+  { name: 'counter:no-show', path: '/api/counters/:counterId/no-show', roles: STAFF },
+  { name: 'counter:start', path: '/api/counters/:counterId/start', roles: STAFF },
+  { name: 'counter:done', path: '/api/counters/:counterId/done', roles: STAFF },
+  { name: 'counter:transfer', path: '/api/counters/:counterId/transfer', roles: STAFF },
+  { name: 'counter:return', path: '/api/counters/:counterId/return', roles: STAFF },
+  { name: 'counter:hold', path: '/api/counters/:counterId/hold', roles: STAFF },
+  { name: 'step:resume', path: '/api/steps/:stepId/resume', roles: STAFF },
+  { name: 'step:move', path: '/api/steps/:stepId/move', roles: MANAGERS },
+  { name: 'ticket:cancel', path: '/api/tickets/:ticketId/cancel', roles: MANAGERS },
+  { name: 'office:close-day', path: '/api/offices/:officeId/close-day', roles: MANAGERS },
+];
+
+export interface QueryRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  roles: ActorRole[];
+  /** An example path with ids filled in, for the role test and the docs. */
+  example: string;
+}
+
+/** Routes other than commands. Routers register handlers by (method, path); unlisted ones refuse to register. */
+export const QUERY_ROUTES: QueryRoute[] = [
+  { method: 'GET', path: '/api/health', roles: ANYONE, example: '/api/health' },
+  { method: 'POST', path: '/api/auth/login', roles: ANYONE, example: '/api/auth/login' },
+  { method: 'POST', path: '/api/auth/logout', roles: STAFF, example: '/api/auth/logout' },
+  { method: 'GET', path: '/api/auth/me', roles: ANYONE, example: '/api/auth/me' },
+  { method: 'GET', path: '/api/public/offices', roles: ANYONE, example: '/api/public/offices' },
+  { method: 'GET', path: '/api/public/offices/:officeId/status', roles: ANYONE, example: '/api/public/offices/{office}/status' },
+  { method: 'GET', path: '/api/public/tickets/:token', roles: ANYONE, example: '/api/public/tickets/{token}' },
+  { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
+  { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
+];
+
+export interface SocketRoute {
+  event: string;
+  roles: ActorRole[];
+}
+
+export const SOCKET_ROUTES: SocketRoute[] = [
+  { event: 'office:subscribe', roles: ANYONE },
+  { event: 'session:whoami', roles: ANYONE },
+  ...COMMAND_ROUTES.map((c) => ({ event: c.name, roles: c.roles })),
+];
+
+export function queryRoute(method: QueryRoute['method'], path: string): QueryRoute {
+  const r = QUERY_ROUTES.find((q) => q.method === method && q.path === path);
+  if (!r) throw new Error(`route ${method} ${path} is not in the access table (server/access.ts)`);
+  return r;
+}

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { DeviceInfo, StaffInfo, StaffRole } from '../../common/types.js';
+import type { DB } from '../store/db.js';
+
+export const SESSION_COOKIE = 'mdg_session';
+export const SESSION_TTL_MS = 12 * 3_600_000; // one working day and some overtime
+
+const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
+
+export type Principal =
+  | { kind: 'staff'; staff: StaffInfo; sessionHash: string }
+  | { kind: 'device'; device: DeviceInfo }
+  | { kind: 'none' };
+
+export function createSession(db: DB, staffId: string, now: number, meta: { ip?: string; userAgent?: string } = {}): string {
+  const token = randomBytes(32).toString('base64url');
+  db.prepare('INSERT INTO sessions (id_hash, staff_id, created_at, expires_at, last_seen_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(sha256(token), staffId, now, now + SESSION_TTL_MS, now, meta.ip ?? null, meta.userAgent ?? null);
+  return token;
+}
+
+export function revokeSession(db: DB, token: string, now: number): void {
+  db.prepare('UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL').run(now, sha256(token));
+}
+
+export function revokeSessionByHash(db: DB, hash: string, now: number): void {
+  db.prepare('UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL').run(now, hash);
+}
+
+export function revokeStaffSessions(db: DB, staffId: string, now: number): void {
+  db.prepare('UPDATE sessions SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL').run(now, staffId);
+}
+
+interface StaffRow { id: string; login: string; name: string; role: StaffRole; office_id: string | null; disabled: number }
+
+export function staffInfo(r: StaffRow): StaffInfo {
+  return { id: r.id, login: r.login, name: r.name, role: r.role, officeId: r.office_id };
+}
+
+/** Resolve a session cookie value to its staff member, or null when unknown, expired, revoked or disabled. */
+export function sessionPrincipal(db: DB, token: string, now: number): Principal | null {
+  const hash = sha256(token);
+  const row = db
+    .prepare(`SELECT st.id, st.login, st.name, st.role, st.office_id, st.disabled FROM sessions se JOIN staff st ON st.id = se.staff_id
+      WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ?`)
+    .get(hash, now) as StaffRow | undefined;
+  if (!row || row.disabled) return null;
+  return { kind: 'staff', staff: staffInfo(row), sessionHash: hash };
+}
+
+export function devicePrincipal(db: DB, token: string): Principal | null {
+  const row = db.prepare('SELECT id, office_id, kind, name, config_json FROM devices WHERE token = ? AND revoked_at IS NULL').get(token) as
+    | { id: string; office_id: string; kind: 'kiosk' | 'display'; name: string; config_json: string }
+    | undefined;
+  if (!row) return null;
+  return { kind: 'device', device: { id: row.id, officeId: row.office_id, kind: row.kind, name: row.name, config: JSON.parse(row.config_json) as Record<string, unknown> } };
+}
+
+export function isSessionValid(db: DB, hash: string, now: number): boolean {
+  const row = db
+    .prepare('SELECT 1 FROM sessions se JOIN staff st ON st.id = se.staff_id WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND st.disabled = 0')
+    .get(hash, now);
+  return row !== undefined;
+}
+
+/** Parse a Cookie header without a dependency: name=value pairs separated by semicolons. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    if (part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}

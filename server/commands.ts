@@ -1,0 +1,22 @@
+import { AppError } from '../common/errors.js';
+import type { CommandResult } from '../common/events.js';
+import { commandSchemas, type AnyCommand, type CommandName } from '../common/schemas.js';
+import { COMMAND_ROUTES } from './access.js';
+import type { AppContext } from './context.js';
+import { actorOf, assertOfficeAccess, roleOf } from './http/auth.js';
+import type { Principal } from './auth/sessions.js';
+
+/**
+ * The single path every command takes, whatever the transport: validate → authorize → engine.
+ * Throws AppError; the transport turns it into its reply.
+ */
+export function runCommand(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): CommandResult {
+  const route = COMMAND_ROUTES.find((r) => r.name === name);
+  if (!route) throw new AppError('NOT_FOUND');
+  const role = roleOf(principal);
+  if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+  const parsed = commandSchemas[name].safeParse(raw);
+  if (!parsed.success) throw new AppError('INVALID_INPUT', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const cmd = { name, payload: parsed.data } as AnyCommand;
+  return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
+}

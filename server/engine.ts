@@ -1,0 +1,340 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AppError } from '../common/errors.js';
+import type { CommandResult } from '../common/events.js';
+import type { AnyCommand, CommandName } from '../common/schemas.js';
+import type { CallRecord, IssuedTicket, Office, PublicSnapshot, StaffSnapshot, Step, TicketStatus } from '../common/types.js';
+import type { Clock } from './queue/clock.js';
+import { closeDay, decide, type Actor, type Decision } from './queue/decide.js';
+import { estimateWait } from './queue/estimate.js';
+import { serviceQueue } from './queue/policy.js';
+import { buildPublicSnapshot, buildStaffSnapshot, buildTicketStatus } from './queue/snapshot.js';
+import { applyEvent, createState, eventRefs, indexStep, indexTicket, newTouched, RECENT_SERVICE_WINDOW, type DomainEvent, type OfficeState } from './queue/state.js';
+import { businessDay, startOfBusinessDay } from './queue/time.js';
+import type { DB } from './store/db.js';
+import { loadCounters, loadOffices, loadServices, stepFromRow, ticketFromRow, Writer } from './store/rows.js';
+
+const RECENT_CALLS = 20;
+const IDEMPOTENCY_KEEP_MS = 7 * 86_400_000;
+
+export interface ChangeListener {
+  (officeId: string): void;
+}
+
+interface OfficeRuntime {
+  state: OfficeState;
+  version: number;
+  calls: CallRecord[];
+}
+
+export interface EngineOptions {
+  db: DB;
+  clock: Clock;
+  newId?: () => string;
+  newToken?: () => string;
+}
+
+/**
+ * The engine runs commands: idempotency check → domain decision → one SQLite transaction that
+ * appends the events and writes the rows they touched → in-memory state → change notification.
+ * better-sqlite3 is synchronous and this is the only writer, so commands are serialised: two
+ * call-next at the same instant run one after the other and get different tickets (rule 3).
+ */
+export class Engine {
+  readonly db: DB;
+  readonly clock: Clock;
+  private readonly offices = new Map<string, OfficeRuntime>();
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly writer: Writer;
+  private readonly newId: () => string;
+  private readonly newToken: () => string;
+  private staffNames = new Map<string, string>();
+
+  constructor(opts: EngineOptions) {
+    this.db = opts.db;
+    this.clock = opts.clock;
+    this.writer = new Writer(opts.db);
+    this.newId = opts.newId ?? (() => randomUUID());
+    this.newToken = opts.newToken ?? (() => randomBytes(18).toString('base64url'));
+    this.reloadAll();
+  }
+
+  onChange(fn: ChangeListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private notify(officeId: string): void {
+    for (const fn of this.listeners) fn(officeId);
+  }
+
+  /** (Re)load every office from the database: configuration, live counters, open and today's tickets. */
+  reloadAll(): void {
+    this.offices.clear();
+    for (const office of loadOffices(this.db)) this.offices.set(office.id, this.loadOffice(office));
+    this.refreshStaffNames();
+  }
+
+  refreshStaffNames(): void {
+    this.staffNames = new Map((this.db.prepare('SELECT id, name FROM staff').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+  }
+
+  /** Configuration changed (admin): reload that office's config, keep its live state. */
+  reloadOffice(officeId: string): void {
+    const office = loadOffices(this.db).find((o) => o.id === officeId);
+    if (!office) {
+      this.offices.delete(officeId);
+    } else {
+      this.offices.set(officeId, this.loadOffice(office));
+    }
+    this.refreshStaffNames();
+    this.notify(officeId);
+  }
+
+  private loadOffice(office: Office): OfficeRuntime {
+    const services = loadServices(this.db, office.id);
+    const { counters, live } = loadCounters(this.db, office.id);
+    const state = createState(office, services, counters, live);
+    const today = businessDay(this.clock.now(), office.timezone);
+    // Today's tickets (numbering, caps) and every ticket with an open step.
+    const tickets = this.db
+      .prepare(`SELECT * FROM tickets WHERE office_id = ? AND (business_day >= ? OR id IN (SELECT ticket_id FROM steps WHERE office_id = ? AND state <> 'ended'))`)
+      .all(office.id, today, office.id) as Record<string, unknown>[];
+    const ids = new Set<string>();
+    for (const r of tickets) {
+      const t = ticketFromRow(r);
+      indexTicket(state, t);
+      ids.add(t.id);
+    }
+    const stepRows = this.db
+      .prepare(`SELECT s.* FROM steps s JOIN tickets t ON t.id = s.ticket_id WHERE t.office_id = ? AND (t.business_day >= ? OR t.id IN (SELECT ticket_id FROM steps WHERE office_id = ? AND state <> 'ended')) ORDER BY s.ticket_id, s.seq`)
+      .all(office.id, today, office.id) as Record<string, unknown>[];
+    for (const r of stepRows) {
+      const s = stepFromRow(r);
+      indexStep(state, s, s.seq === 1);
+    }
+    // Ratio policy memory: normal calls since the last priority call, today.
+    const calls = this.db
+      .prepare(`SELECT t.priority FROM steps s JOIN tickets t ON t.id = s.ticket_id WHERE t.office_id = ? AND t.business_day = ? AND s.first_called_at IS NOT NULL ORDER BY s.first_called_at`)
+      .all(office.id, today) as { priority: number }[];
+    for (const c of calls) state.normalsSincePriority = c.priority ? 0 : state.normalsSincePriority + 1;
+    // Recent service durations for the estimate.
+    for (const svc of services) {
+      const rows = this.db
+        .prepare(`SELECT ended_at - started_at AS ms FROM steps WHERE service_id = ? AND outcome = 'served' AND started_at IS NOT NULL ORDER BY ended_at DESC LIMIT ?`)
+        .all(svc.id, RECENT_SERVICE_WINDOW) as { ms: number }[];
+      state.recentServiceMs.set(svc.id, rows.map((r) => r.ms).reverse());
+    }
+    const version = (this.db.prepare('SELECT max(id) AS v FROM events WHERE office_id = ?').get(office.id) as { v: number | null }).v ?? 0;
+    const callRows = this.db
+      .prepare(`SELECT id, at, type, counter_id, step_id FROM events WHERE office_id = ? AND type IN ('step.called','step.recalled') AND at >= ? ORDER BY id DESC LIMIT ?`)
+      .all(office.id, startOfBusinessDay(today, office.timezone), RECENT_CALLS) as { id: number; at: number; type: string; counter_id: string; step_id: string }[];
+    const rt: OfficeRuntime = { state, version, calls: [] };
+    for (const r of callRows.reverse()) {
+      const rec = this.callRecord(state, r.id, r.at, r.step_id, r.counter_id, r.type === 'step.recalled');
+      if (rec) rt.calls.push(rec);
+    }
+    return rt;
+  }
+
+  private callRecord(state: OfficeState, id: number, at: number, stepId: string, counterId: string, recall: boolean): CallRecord | null {
+    const step = state.steps.get(stepId);
+    const ticket = step && state.tickets.get(step.ticketId);
+    const counter = state.counters.get(counterId);
+    if (!step || !ticket) return null;
+    return { callId: id, display: ticket.display, serviceId: step.serviceId, counterId, counterLabel: counter?.label ?? counterId, at, recall };
+  }
+
+  officeIds(): string[] {
+    return [...this.offices.keys()];
+  }
+
+  hasOffice(officeId: string): boolean {
+    return this.offices.has(officeId);
+  }
+
+  runtime(officeId: string): OfficeRuntime {
+    const rt = this.offices.get(officeId);
+    if (!rt) throw new AppError('OFFICE_NOT_FOUND');
+    return rt;
+  }
+
+  state(officeId: string): OfficeState {
+    return this.runtime(officeId).state;
+  }
+
+  version(officeId: string): number {
+    return this.runtime(officeId).version;
+  }
+
+  /** The office a command concerns, found from its payload. */
+  officeOf(cmd: AnyCommand): string {
+    const p = cmd.payload as Record<string, unknown>;
+    if (typeof p.officeId === 'string') {
+      if (!this.offices.has(p.officeId)) throw new AppError('OFFICE_NOT_FOUND');
+      return p.officeId;
+    }
+    for (const [id, rt] of this.offices) {
+      if (typeof p.counterId === 'string' && rt.state.counters.has(p.counterId)) return id;
+      if (typeof p.stepId === 'string' && rt.state.steps.has(p.stepId)) return id;
+      if (typeof p.ticketId === 'string' && rt.state.tickets.has(p.ticketId)) return id;
+    }
+    if (typeof p.counterId === 'string') throw new AppError('COUNTER_NOT_FOUND');
+    throw new AppError('TICKET_NOT_FOUND');
+  }
+
+  /**
+   * Run a command. A command id seen before returns the first result and changes nothing
+   * (rule 4); a refused command changes nothing (rule 9).
+   */
+  execute(actor: Actor, cmd: AnyCommand, actorOfficeCheck?: (officeId: string) => void): CommandResult {
+    const commandId = cmd.payload.commandId;
+    const previous = this.db.prepare('SELECT name, result_json FROM idempotency WHERE command_id = ?').get(commandId) as { name: string; result_json: string } | undefined;
+    if (previous) {
+      if (previous.name !== cmd.name) throw new AppError('IDEMPOTENCY_CONFLICT');
+      return { ...(JSON.parse(previous.result_json) as CommandResult), replayed: true };
+    }
+    const officeId = this.officeOf(cmd);
+    actorOfficeCheck?.(officeId);
+    const rt = this.runtime(officeId);
+    const now = this.clock.now();
+    const decision = decide(rt.state, cmd, { now, actor, newId: this.newId, newToken: this.newToken });
+    return this.commit(officeId, rt, decision, actor, commandId, cmd.name, now);
+  }
+
+  private commit(officeId: string, rt: OfficeRuntime, decision: Decision, actor: Actor, commandId: string | null, name: CommandName | 'system', now: number): CommandResult {
+    const newCalls: CallRecord[] = [];
+    let result!: CommandResult;
+    try {
+      this.db.transaction(() => {
+        const touched = newTouched();
+        let version = rt.version;
+        for (const e of decision.events) {
+          const refs = eventRefs(rt.state, e);
+          applyEvent(rt.state, e, touched);
+          const after = eventRefs(rt.state, e);
+          version = this.writer.event({
+            officeId, at: e.at, type: e.type, staffId: actor.staffId, deviceId: actor.deviceId,
+            counterId: refs.counterId ?? after.counterId, ticketId: refs.ticketId ?? after.ticketId, stepId: refs.stepId, commandId, data: e,
+          });
+          if (e.type === 'step.called' || e.type === 'step.recalled') {
+            const rec = this.callRecord(rt.state, version, e.at, e.stepId, e.counterId, e.type === 'step.recalled');
+            if (rec) newCalls.push(rec);
+          }
+        }
+        for (const id of touched.tickets) this.writer.ticket(rt.state.tickets.get(id)!);
+        for (const id of touched.steps) this.writer.step(rt.state.steps.get(id)!);
+        for (const id of touched.counters) this.writer.live(rt.state.live.get(id)!);
+        result = this.resultOf(rt.state, decision, version);
+        if (commandId) {
+          this.db.prepare('INSERT INTO idempotency (command_id, actor, name, result_json, created_at) VALUES (?, ?, ?, ?, ?)')
+            .run(commandId, actor.staffId ?? actor.deviceId ?? actor.role, name, JSON.stringify(result), now);
+        }
+        rt.version = version;
+      })();
+    } catch (err) {
+      // The transaction rolled back; the in-memory state may be ahead of it — reload from disk.
+      const office = rt.state.office;
+      this.offices.set(officeId, this.loadOffice(office));
+      throw err;
+    }
+    if (newCalls.length) rt.calls = [...rt.calls, ...newCalls].slice(-RECENT_CALLS);
+    if (decision.events.length) this.notify(officeId);
+    return result;
+  }
+
+  private resultOf(state: OfficeState, d: Decision, version: number): CommandResult {
+    const out: CommandResult = { version };
+    if (d.ticketId) out.ticketId = d.ticketId;
+    if (d.stepId) out.stepId = d.stepId;
+    if (d.counterId) out.counterId = d.counterId;
+    const issued = d.events.find((e): e is Extract<DomainEvent, { type: 'ticket.issued' }> => e.type === 'ticket.issued');
+    if (issued) out.ticket = this.issuedTicket(state, issued.ticket.id, issued.step);
+    const step = d.stepId ? state.steps.get(d.stepId) : undefined;
+    if (step) out.display = state.tickets.get(step.ticketId)?.display;
+    return out;
+  }
+
+  private issuedTicket(state: OfficeState, ticketId: string, step: Step): IssuedTicket {
+    const t = state.tickets.get(ticketId)!;
+    const q = serviceQueue(state, step.serviceId);
+    const ahead = Math.max(0, q.findIndex((s) => s.id === step.id));
+    return {
+      ticketId: t.id, stepId: step.id, display: t.display, serviceId: step.serviceId, priority: t.priority,
+      issuedAt: t.issuedAt, token: t.token, businessDay: t.businessDay, estimate: estimateWait(state, step.serviceId, ahead),
+    };
+  }
+
+  /**
+   * Housekeeping, run every minute and at start: close business days that have ended (steps still
+   * open become "unserved at close"), forget finished tickets of past days, drop old idempotency keys.
+   */
+  tick(): void {
+    const now = this.clock.now();
+    for (const [officeId, rt] of this.offices) {
+      const tz = rt.state.office.timezone;
+      const today = businessDay(now, tz);
+      const dayStart = startOfBusinessDay(today, tz);
+      let lastOpenDay: string | null = null;
+      for (const s of rt.state.steps.values()) {
+        if (s.state === 'ended') continue;
+        const d = rt.state.tickets.get(s.ticketId)?.businessDay;
+        if (d && d < today && (lastOpenDay === null || d > lastOpenDay)) lastOpenDay = d;
+      }
+      const staleCounter = [...rt.state.live.values()].some((l) => (l.state !== 'closed' || l.clerkId) && l.stateSince < dayStart);
+      if (lastOpenDay !== null || staleCounter) {
+        const day = lastOpenDay ?? businessDay(dayStart - 1, tz);
+        const decision = closeDay(rt.state, now, day);
+        if (decision.events.length) this.commit(officeId, rt, decision, { role: 'system', staffId: null, deviceId: null }, null, 'system', now);
+      }
+      this.prune(rt.state, today);
+    }
+    this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(now - IDEMPOTENCY_KEEP_MS);
+  }
+
+  private prune(state: OfficeState, today: string): void {
+    for (const t of [...state.tickets.values()]) {
+      if (t.businessDay >= today) continue;
+      const ids = state.stepsByTicket.get(t.id) ?? [];
+      if (ids.every((id) => state.steps.get(id)?.state === 'ended')) {
+        for (const id of ids) state.steps.delete(id);
+        state.stepsByTicket.delete(t.id);
+        state.tickets.delete(t.id);
+      }
+    }
+    for (const key of [...state.numbering.keys()]) if (key.split('|')[0]! < today) state.numbering.delete(key);
+    for (const key of [...state.issuedCount.keys()]) if (key.split('|')[0]! < today) state.issuedCount.delete(key);
+  }
+
+  /** Close today for an office now (supervisor or scheduled). */
+  closeDayNow(officeId: string, actor: Actor, commandId: string): CommandResult {
+    return this.execute(actor, { name: 'office:close-day', payload: { commandId, officeId } });
+  }
+
+  publicSnapshot(officeId: string): PublicSnapshot {
+    const rt = this.runtime(officeId);
+    return buildPublicSnapshot(rt.state, rt.version, this.clock.now(), rt.calls);
+  }
+
+  staffSnapshot(officeId: string): StaffSnapshot {
+    const rt = this.runtime(officeId);
+    return buildStaffSnapshot(rt.state, rt.version, this.clock.now(), rt.calls, (id) => this.staffNames.get(id) ?? null);
+  }
+
+  /** Public tracking by token; falls back to the database for tickets no longer in memory. */
+  ticketStatusByToken(token: string): TicketStatus | null {
+    for (const rt of this.offices.values()) {
+      for (const t of rt.state.tickets.values()) if (t.token === token) return buildTicketStatus(rt.state, t.id, rt.version);
+    }
+    const row = this.db.prepare('SELECT * FROM tickets WHERE token = ?').get(token) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const ticket = ticketFromRow(row);
+    const rt = this.offices.get(ticket.officeId);
+    if (!rt) return null;
+    const scratch = createState(rt.state.office, [...rt.state.services.values()], [...rt.state.counters.values()]);
+    indexTicket(scratch, ticket);
+    for (const r of this.db.prepare('SELECT * FROM steps WHERE ticket_id = ? ORDER BY seq').all(ticket.id) as Record<string, unknown>[]) indexStep(scratch, stepFromRow(r), false);
+    return buildTicketStatus(scratch, ticket.id, rt.version);
+  }
+}
+
+export type { Actor };

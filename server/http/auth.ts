@@ -1,0 +1,96 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from '../../common/errors.js';
+import type { ActorRole } from '../../common/types.js';
+import type { AppContext } from '../context.js';
+import type { Actor } from '../queue/decide.js';
+import { devicePrincipal, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal: Principal;
+    viaCookie: boolean;
+  }
+}
+
+export function roleOf(p: Principal): ActorRole {
+  if (p.kind === 'staff') return p.staff.role;
+  if (p.kind === 'device') return p.device.kind;
+  return 'none';
+}
+
+export function actorOf(p: Principal): Actor {
+  if (p.kind === 'staff') return { role: p.staff.role, staffId: p.staff.id, deviceId: null };
+  if (p.kind === 'device') return { role: p.device.kind, staffId: null, deviceId: p.device.id };
+  return { role: 'none', staffId: null, deviceId: null };
+}
+
+/** A device token comes as `Authorization: Bearer <token>`; staff use the session cookie. */
+export function deviceTokenOf(req: Request): string | null {
+  const auth = req.get('authorization');
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || null;
+  return null;
+}
+
+export function resolvePrincipal(ctx: AppContext): RequestHandler {
+  return (req, _res, next) => {
+    req.principal = { kind: 'none' };
+    req.viaCookie = false;
+    const now = ctx.clock.now();
+    const device = deviceTokenOf(req);
+    if (device) {
+      const p = devicePrincipal(ctx.db, device);
+      if (!p) return next(new AppError('UNAUTHENTICATED', { reason: 'unknown or revoked device token' }));
+      req.principal = p;
+      return next();
+    }
+    const cookie = readCookie(req.get('cookie'), SESSION_COOKIE);
+    if (cookie) {
+      const p = sessionPrincipal(ctx.db, cookie, now);
+      if (p) {
+        req.principal = p;
+        req.viaCookie = true;
+      }
+    }
+    next();
+  };
+}
+
+/**
+ * Cookie sessions are protected against cross-site requests: a state-changing request must be
+ * JSON (a cross-site form cannot send it without a CORS preflight we never grant) and, when the
+ * browser says where it comes from, come from this site.
+ */
+export function csrfGuard(): RequestHandler {
+  return (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (!req.viaCookie && req.path !== '/api/auth/login') return next();
+    const origin = req.get('origin');
+    if (origin) {
+      let host: string | null = null;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        host = null;
+      }
+      if (host !== req.get('host')) return next(new AppError('CSRF_REJECTED'));
+    }
+    if (req.get('sec-fetch-site') === 'cross-site') return next(new AppError('CSRF_REJECTED'));
+    if (!req.is('application/json')) return next(new AppError('CSRF_REJECTED', { reason: 'Content-Type must be application/json' }));
+    next();
+  };
+}
+
+/** Role check for one route of the access table. */
+export function allow(roles: ActorRole[]): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const role = roleOf(req.principal);
+    if (roles.includes(role)) return next();
+    next(new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN'));
+  };
+}
+
+/** Staff bound to an office and devices reach only their own office. */
+export function assertOfficeAccess(p: Principal, officeId: string): void {
+  if (p.kind === 'staff' && p.staff.officeId !== null && p.staff.officeId !== officeId) throw new AppError('FORBIDDEN', { reason: 'other office' });
+  if (p.kind === 'device' && p.device.officeId !== officeId) throw new AppError('FORBIDDEN', { reason: 'other office' });
+}

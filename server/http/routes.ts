@@ -1,0 +1,113 @@
+import { Router, type Request } from 'express';
+import { AppError } from '../../common/errors.js';
+import { loginSchema } from '../../common/schemas.js';
+import type { Whoami } from '../../common/types.js';
+import { COMMAND_ROUTES, queryRoute, type QueryRoute } from '../access.js';
+import { runCommand } from '../commands.js';
+import type { AppContext } from '../context.js';
+import { verifyPassword } from '../auth/password.js';
+import { createSession, readCookie, revokeSession, SESSION_COOKIE, SESSION_TTL_MS, staffInfo } from '../auth/sessions.js';
+import { allow, assertOfficeAccess } from './auth.js';
+
+const LOCKOUT_FAILURES = 5;
+const LOCKOUT_MS = 5 * 60_000;
+
+export function whoami(req: Request): Whoami {
+  const p = req.principal;
+  if (p.kind === 'staff') return { kind: 'staff', staff: p.staff };
+  if (p.kind === 'device') return { kind: 'device', device: p.device };
+  return { kind: 'none' };
+}
+
+/** Register a handler for a route of the access table, with its role check. */
+export function on(router: Router, method: QueryRoute['method'], path: string, handler: (req: Request) => unknown | Promise<unknown>): void {
+  const route = queryRoute(method, path);
+  const m = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+  router[m](path, allow(route.roles), async (req, res, next) => {
+    try {
+      const data = await handler(req);
+      res.json({ data });
+    } catch (err) {
+      next(err);
+    }
+  });
+}
+
+export function coreRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const { engine, db, clock } = ctx;
+
+  on(r, 'GET', '/api/health', () => {
+    db.prepare('SELECT 1').get();
+    return { ok: true, time: clock.now(), offices: engine.officeIds().length };
+  });
+
+  on(r, 'POST', '/api/auth/login', async (req) => {
+    const { login, password } = loginSchema.parse(req.body);
+    const now = clock.now();
+    const row = db.prepare('SELECT * FROM staff WHERE login = ?').get(login) as
+      | { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; office_id: string | null; disabled: number; password_hash: string; failed_logins: number; locked_until: number | null }
+      | undefined;
+    if (row?.locked_until && row.locked_until > now) throw new AppError('LOCKED_OUT');
+    const ok = row && !row.disabled ? await verifyPassword(password, row.password_hash) : false;
+    if (!row || !ok) {
+      if (row) {
+        const failures = row.failed_logins + 1;
+        db.prepare('UPDATE staff SET failed_logins = ?, locked_until = ? WHERE id = ?').run(failures >= LOCKOUT_FAILURES ? 0 : failures, failures >= LOCKOUT_FAILURES ? now + LOCKOUT_MS : null, row.id);
+      }
+      throw new AppError('BAD_CREDENTIALS');
+    }
+    db.prepare('UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(row.id);
+    const token = createSession(db, row.id, now, { ip: req.ip, userAgent: req.get('user-agent') });
+    req.res!.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: SESSION_TTL_MS });
+    return { staff: staffInfo(row) };
+  });
+
+  on(r, 'POST', '/api/auth/logout', (req) => {
+    const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+    if (token) revokeSession(db, token, clock.now());
+    const p = req.principal;
+    if (p.kind === 'staff') ctx.disconnectWhere?.((q) => q.kind === 'staff' && q.sessionHash === p.sessionHash, 'logout');
+    req.res!.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  on(r, 'GET', '/api/auth/me', (req) => whoami(req));
+
+  on(r, 'GET', '/api/public/offices', () =>
+    engine.officeIds().map((id) => {
+      const o = engine.state(id).office;
+      return { id: o.id, name: o.name, timezone: o.timezone };
+    }),
+  );
+
+  on(r, 'GET', '/api/public/offices/:officeId/status', (req) => engine.publicSnapshot(String(req.params.officeId)));
+
+  on(r, 'GET', '/api/public/tickets/:token', (req) => {
+    const status = engine.ticketStatusByToken(String(req.params.token));
+    if (!status) throw new AppError('TICKET_NOT_FOUND');
+    return status;
+  });
+
+  on(r, 'GET', '/api/offices/:officeId/snapshot', (req) => {
+    const officeId = String(req.params.officeId);
+    assertOfficeAccess(req.principal, officeId);
+    return engine.staffSnapshot(officeId);
+  });
+
+  on(r, 'GET', '/api/device/me', (req) => whoami(req));
+
+  for (const route of COMMAND_ROUTES) {
+    r.post(route.path, allow(route.roles), (req, res, next) => {
+      try {
+        const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
+        const commandId = req.get('idempotency-key');
+        const payload = { ...(commandId ? { commandId } : {}), ...body, ...req.params };
+        res.json({ data: runCommand(ctx, req.principal, route.name, payload) });
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+  return r;
+}

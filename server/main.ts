@@ -1,0 +1,71 @@
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApplication } from './app.js';
+import { generatePassword } from './auth/password.js';
+import { logger } from './log.js';
+import { seedDefault } from './seed.js';
+import { migrate, openDatabase, SchemaTooNewError } from './store/db.js';
+
+/** Entry point: open and migrate the database, seed a default office on first run, listen. */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+const dbPath = resolve(ROOT, process.env.MADOGUCHI_DB ?? 'data/madoguchi.db');
+const webRoot = resolve(ROOT, process.env.MADOGUCHI_WEB ?? 'dist/web');
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const db = openDatabase(dbPath);
+  try {
+    const { applied } = migrate(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  } catch (err) {
+    if (err instanceof SchemaTooNewError) {
+      console.error(`\n起動できません / Cannot start: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const fresh = (db.prepare('SELECT count(*) AS n FROM offices').get() as { n: number }).n === 0;
+  let seeded: Awaited<ReturnType<typeof seedDefault>> | null = null;
+  if (fresh) {
+    const password = process.env.MADOGUCHI_ADMIN_PASSWORD || generatePassword();
+    seeded = await seedDefault(db, password);
+    if (!process.env.MADOGUCHI_ADMIN_PASSWORD) seeded.password = password;
+  }
+  const { loadRouters } = await import('./routers.js');
+  const app = createApplication({ db, webRoot, routers: loadRouters });
+  const actual = await app.listen(port, host);
+  const base = `http://localhost:${actual}`;
+  const lines = [
+    '',
+    `Madoguchi 窓口 — serving on ${base}  (started in ${Math.round(performance.now() - t0)} ms, database ${dbPath})`,
+    `  受付状況 Status (public)   ${base}/status/`,
+    `  窓口端末 Counter (clerks)  ${base}/counter/`,
+    `  管理画面 Office console    ${base}/console/`,
+  ];
+  const devices = db.prepare("SELECT kind, name, token FROM devices WHERE revoked_at IS NULL ORDER BY kind DESC, id").all() as { kind: string; name: string; token: string }[];
+  for (const d of devices) lines.push(`  ${d.kind === 'kiosk' ? '発券機 Kiosk  ' : '表示盤 Display'}  (${d.name})  ${base}/${d.kind}/?device=${d.token}`);
+  if (seeded) {
+    lines.push('', `  初回起動: 既定の庁舎「中央区役所」を作成しました / First start: default office created.`);
+    lines.push(`  サインイン Sign in: ${seeded.logins.join(', ')}  —  初期パスワード initial password: ${process.env.MADOGUCHI_ADMIN_PASSWORD ? '(MADOGUCHI_ADMIN_PASSWORD)' : seeded.password}`);
+    lines.push('  このパスワードは一度だけ表示されます。管理画面で変更してください。 Shown once: change it in the console.');
+  } else {
+    lines.push('', '  Sign in with your staff account at /counter/ or /console/.');
+  }
+  console.log(lines.join('\n') + '\n');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+});

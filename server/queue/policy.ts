@@ -1,0 +1,90 @@
+import type { CallReason, Counter, Step } from '../../common/types.js';
+import { MINUTE_MS } from './clock.js';
+import type { OfficeState } from './state.js';
+
+/**
+ * The call policy (rule 6), stated once:
+ *  1. Maximum-wait guarantee: if any candidate has waited at least `maxWaitMin`, the one waiting
+ *     longest is called (reason `max_wait`).
+ *  2. Priority tickets before normal ones (reason `priority`) — unless a ratio is set and fewer
+ *     than `normalPerPriority` normal tickets were called since the last priority one, in which
+ *     case the oldest normal goes (reason `ratio`).
+ *  3. Otherwise the earliest enqueued (smallest order key) among all services the counter serves
+ *     (reason `fifo`); ties go to the counter's earlier service, then to the step id.
+ */
+export interface Pick {
+  step: Step;
+  reason: CallReason;
+}
+
+export function isPriority(state: OfficeState, step: Step): boolean {
+  return state.tickets.get(step.ticketId)?.priority ?? false;
+}
+
+/** Queue order within a set of steps: priority, then order key, then service order, then id. */
+export function compareQueue(state: OfficeState, serviceRank: (serviceId: string) => number) {
+  return (a: Step, b: Step): number => {
+    const pa = isPriority(state, a) ? 0 : 1;
+    const pb = isPriority(state, b) ? 0 : 1;
+    if (pa !== pb) return pa - pb;
+    return compareFifo(a, b, serviceRank);
+  };
+}
+
+function compareFifo(a: Step, b: Step, serviceRank: (serviceId: string) => number): number {
+  if (a.orderKey !== b.orderKey) return a.orderKey - b.orderKey;
+  const ra = serviceRank(a.serviceId);
+  const rb = serviceRank(b.serviceId);
+  if (ra !== rb) return ra - rb;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function candidatesFor(state: OfficeState, counter: Counter): Step[] {
+  const served = new Set(counter.serviceIds);
+  const out: Step[] = [];
+  for (const s of state.steps.values()) if (s.state === 'waiting' && served.has(s.serviceId)) out.push(s);
+  return out;
+}
+
+export function pickNext(state: OfficeState, counter: Counter, now: number): Pick | null {
+  const candidates = candidatesFor(state, counter);
+  if (candidates.length === 0) return null;
+  const rank = (id: string) => {
+    const i = counter.serviceIds.indexOf(id);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const fifo = (a: Step, b: Step) => compareFifo(a, b, rank);
+  const policy = state.office.policy;
+
+  if (policy.maxWaitMin !== null) {
+    const limit = policy.maxWaitMin * MINUTE_MS;
+    const overdue = candidates.filter((s) => now - s.enqueuedAt >= limit);
+    if (overdue.length > 0) {
+      overdue.sort((a, b) => a.enqueuedAt - b.enqueuedAt || fifo(a, b));
+      return { step: overdue[0]!, reason: 'max_wait' };
+    }
+  }
+
+  const priority = candidates.filter((s) => isPriority(state, s)).sort(fifo);
+  const normal = candidates.filter((s) => !isPriority(state, s)).sort(fifo);
+  if (priority.length === 0) return { step: normal[0]!, reason: 'fifo' };
+  if (normal.length === 0) return { step: priority[0]!, reason: 'priority' };
+  const ratio = policy.normalPerPriority;
+  if (ratio !== null && state.normalsSincePriority < ratio) return { step: normal[0]!, reason: 'ratio' };
+  return { step: priority[0]!, reason: 'priority' };
+}
+
+/** Waiting steps of one service in the order they would be called (no counter preference). */
+export function serviceQueue(state: OfficeState, serviceId: string): Step[] {
+  const list: Step[] = [];
+  for (const s of state.steps.values()) if (s.state === 'waiting' && s.serviceId === serviceId) list.push(s);
+  return list.sort(compareQueue(state, () => 0));
+}
+
+/** Order key for a step put at the front or back of a service's queue. */
+export function orderKeyFor(state: OfficeState, serviceId: string, position: 'front' | 'back', now: number): number {
+  if (position === 'back') return now;
+  let min = now;
+  for (const s of state.steps.values()) if (s.state === 'waiting' && s.serviceId === serviceId && s.orderKey < min) min = s.orderKey;
+  return min - 1;
+}

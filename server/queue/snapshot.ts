@@ -1,0 +1,143 @@
+import type {
+  CallRecord, PublicCounter, PublicService, PublicSnapshot, StaffCounter, StaffSnapshot, StaffStepView, Step, TicketStatus,
+} from '../../common/types.js';
+import { estimateWait } from './estimate.js';
+import { serviceQueue } from './policy.js';
+import { liveOf, type OfficeState } from './state.js';
+import { businessDay, isWithinHours } from './time.js';
+
+/** Read models built from the state: the public one (no personal data) and the staff one. */
+
+export function serviceRefusal(state: OfficeState, serviceId: string, now: number): PublicService['refusal'] {
+  const s = state.services.get(serviceId);
+  if (!s || !s.active) return 'SERVICE_INACTIVE';
+  if (!isWithinHours(now, state.office.timezone, state.office.hours)) return 'OUTSIDE_HOURS';
+  const day = businessDay(now, state.office.timezone);
+  if (s.dailyCap !== null && (state.issuedCount.get(`${day}|${s.id}`) ?? 0) >= s.dailyCap) return 'DAILY_CAP_REACHED';
+  const seq = state.numbering.get(`${day}|${s.prefix}`);
+  if (seq && seq.used.size >= s.numberEnd - s.numberStart + 1) return 'NUMBER_RANGE_EXHAUSTED';
+  return null;
+}
+
+function publicServices(state: OfficeState, now: number): PublicService[] {
+  return [...state.services.values()]
+    .sort((a, b) => a.sortOrder - b.sortOrder || a.id.localeCompare(b.id))
+    .map((s) => {
+      const waiting = serviceQueue(state, s.id).length;
+      return {
+        id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
+        kioskVisible: s.kioskVisible && s.active, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
+        refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateWait(state, s.id, waiting),
+      };
+    });
+}
+
+function currentOf(state: OfficeState, counterId: string): PublicCounter['current'] {
+  const l = liveOf(state, counterId);
+  if (!l.currentStepId) return null;
+  const step = state.steps.get(l.currentStepId);
+  const ticket = step && state.tickets.get(step.ticketId);
+  if (!step || !ticket || (step.state !== 'called' && step.state !== 'serving')) return null;
+  return { display: ticket.display, serviceId: step.serviceId, state: step.state };
+}
+
+function publicCounters(state: OfficeState): PublicCounter[] {
+  return [...state.counters.values()]
+    .filter((c) => c.active)
+    .sort((a, b) => a.sortOrder - b.sortOrder || a.id.localeCompare(b.id))
+    .map((c) => ({ id: c.id, label: c.label, name: c.name, state: liveOf(state, c.id).state, serviceIds: c.serviceIds, current: currentOf(state, c.id) }));
+}
+
+export function buildPublicSnapshot(state: OfficeState, version: number, now: number, recentCalls: CallRecord[]): PublicSnapshot {
+  const o = state.office;
+  return {
+    kind: 'public',
+    version,
+    officeId: o.id,
+    businessDay: businessDay(now, o.timezone),
+    now,
+    office: {
+      id: o.id, name: o.name, timezone: o.timezone, hours: o.hours, ticker: o.ticker, announcement: o.announcement,
+      kioskPriority: o.kioskPriority, acceptingNow: isWithinHours(now, o.timezone, o.hours),
+    },
+    services: publicServices(state, now),
+    counters: publicCounters(state),
+    recentCalls,
+  };
+}
+
+export function stepView(state: OfficeState, step: Step): StaffStepView {
+  const t = state.tickets.get(step.ticketId);
+  return { ...step, display: t?.display ?? '?', priority: t?.priority ?? false, issuedAt: t?.issuedAt ?? step.enqueuedAt };
+}
+
+export function buildStaffSnapshot(
+  state: OfficeState, version: number, now: number, recentCalls: CallRecord[], staffName: (id: string) => string | null,
+): StaffSnapshot {
+  const pub = buildPublicSnapshot(state, version, now, recentCalls);
+  const day = pub.businessDay;
+  const servedBy = new Map<string, number>();
+  let issuedToday = 0, servedToday = 0, noShowToday = 0;
+  for (const t of state.tickets.values()) if (t.businessDay === day) issuedToday += 1;
+  for (const s of state.steps.values()) {
+    const t = state.tickets.get(s.ticketId);
+    if (!t || t.businessDay !== day || s.state !== 'ended') continue;
+    if (s.outcome === 'served') {
+      servedToday += 1;
+      if (s.counterId) servedBy.set(s.counterId, (servedBy.get(s.counterId) ?? 0) + 1);
+    } else if (s.outcome === 'no_show') noShowToday += 1;
+  }
+  const waiting: StaffStepView[] = [];
+  const oldestWaitMs: Record<string, number> = {};
+  for (const svc of pub.services) {
+    const q = serviceQueue(state, svc.id);
+    if (q.length) oldestWaitMs[svc.id] = Math.max(...q.map((s) => now - s.enqueuedAt));
+    for (const s of q) waiting.push(stepView(state, s));
+  }
+  const held = [...state.steps.values()].filter((s) => s.state === 'held').map((s) => stepView(state, s));
+  const counters: StaffCounter[] = pub.counters.map((c) => {
+    const l = liveOf(state, c.id);
+    const step = l.currentStepId ? state.steps.get(l.currentStepId) : undefined;
+    const history = step
+      ? (state.stepsByTicket.get(step.ticketId) ?? []).map((id) => state.steps.get(id)!).filter((s) => s.id !== step.id).map((s) => stepView(state, s))
+      : [];
+    return {
+      ...c,
+      clerk: l.clerkId ? { id: l.clerkId, name: staffName(l.clerkId) ?? l.clerkId } : null,
+      stateSince: l.stateSince,
+      currentStep: step ? stepView(state, step) : null,
+      history,
+      servedToday: servedBy.get(c.id) ?? 0,
+    };
+  });
+  const { kind: _kind, counters: _c, ...rest } = pub;
+  return { ...rest, kind: 'staff', counters, waiting, held, policy: state.office.policy, stats: { issuedToday, servedToday, noShowToday, oldestWaitMs } };
+}
+
+/** What the phone page shows for one ticket. */
+export function buildTicketStatus(state: OfficeState, ticketId: string, version: number): TicketStatus | null {
+  const ticket = state.tickets.get(ticketId);
+  if (!ticket) return null;
+  const steps = (state.stepsByTicket.get(ticketId) ?? []).map((id) => state.steps.get(id)!).filter(Boolean);
+  const active = steps.find((s) => s.state !== 'ended') ?? null;
+  const last = active ?? steps.at(-1)!;
+  const service = state.services.get(last.serviceId);
+  let estimate = null;
+  if (active?.state === 'waiting') {
+    const q = serviceQueue(state, active.serviceId);
+    estimate = estimateWait(state, active.serviceId, Math.max(0, q.findIndex((s) => s.id === active.id)));
+  }
+  const counter = active && (active.state === 'called' || active.state === 'serving') && active.counterId ? state.counters.get(active.counterId) : undefined;
+  return {
+    display: ticket.display,
+    businessDay: ticket.businessDay,
+    issuedAt: ticket.issuedAt,
+    service: { id: last.serviceId, name: service?.name ?? { ja: last.serviceId } },
+    state: active ? active.state : 'done',
+    outcome: active ? null : last.outcome,
+    counter: counter ? { id: counter.id, label: counter.label, name: counter.name } : null,
+    estimate,
+    steps: steps.map((s) => ({ serviceId: s.serviceId, state: s.state, outcome: s.outcome })),
+    version,
+  };
+}

@@ -1,0 +1,50 @@
+import { TZDate } from '@date-fns/tz';
+import { format, getISODay } from 'date-fns';
+import type { OfficeHours } from '../../common/types.js';
+
+/** The office's business day (local calendar date, yyyy-MM-dd) at `at`, whatever the process TZ. */
+export function businessDay(at: number, timezone: string): string {
+  return format(new TZDate(at, timezone), 'yyyy-MM-dd');
+}
+
+/** Local hour of day (0–23) in the office time zone. */
+export function localHour(at: number, timezone: string): number {
+  return new TZDate(at, timezone).getHours();
+}
+
+/** Minutes since local midnight in the office time zone. */
+export function localMinuteOfDay(at: number, timezone: string): number {
+  const d = new TZDate(at, timezone);
+  return d.getHours() * 60 + d.getMinutes();
+}
+
+/** UTC ms of local midnight starting the given business day. */
+export function startOfBusinessDay(day: string, timezone: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new TZDate(y, m - 1, d, 0, 0, 0, 0, timezone).getTime();
+}
+
+/** UTC ms of the last millisecond of the given business day. */
+export function endOfBusinessDay(day: string, timezone: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new TZDate(y, m - 1, d + 1, 0, 0, 0, 0, timezone).getTime() - 1;
+}
+
+/** Local time formatted for people, e.g. "2026-03-24 09:05:00". */
+export function localDateTime(at: number, timezone: string, pattern = 'yyyy-MM-dd HH:mm:ss'): string {
+  return format(new TZDate(at, timezone), pattern);
+}
+
+function parseHm(hm: string): number {
+  const [h, m] = hm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+/** Whether reception is open at `at` (null hours = always open). */
+export function isWithinHours(at: number, timezone: string, hours: OfficeHours | null): boolean {
+  if (!hours) return true;
+  const local = new TZDate(at, timezone);
+  if (!hours.days.includes(getISODay(local))) return false;
+  const minute = local.getHours() * 60 + local.getMinutes();
+  return minute >= parseHm(hours.open) && minute < parseHm(hours.close);
+}

@@ -1,0 +1,149 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { AppError } from '../../common/errors.js';
+import type { ClientToServerEvents, Reply, ServerToClientEvents } from '../../common/events.js';
+import { subscribeSchema, type CommandName } from '../../common/schemas.js';
+import { SOCKET_ROUTES } from '../access.js';
+import { devicePrincipal, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
+import { runCommand } from '../commands.js';
+import type { AppContext } from '../context.js';
+import { assertOfficeAccess, roleOf } from '../http/auth.js';
+import { toAppError } from '../http/errors.js';
+
+type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type Sock = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+interface SocketData {
+  principal: Principal;
+  officeId: string | null;
+}
+
+/** Room names, built in one place. */
+export const rooms = {
+  public: (officeId: string) => `office:${officeId}:public`,
+  staff: (officeId: string) => `office:${officeId}:staff`,
+};
+
+function reply<T>(fn: () => T): Reply<T> {
+  try {
+    return { data: fn() };
+  } catch (err) {
+    return toAppError(err).toBody();
+  }
+}
+
+/**
+ * socket.io with typed events. A client authenticates with the staff session cookie or a device
+ * token (`auth: { deviceToken }`), subscribes to one office, and from then on receives a full
+ * snapshot after every change (coalesced per tick), carrying the office version.
+ */
+export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: IO; disconnectWhere: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void; close: () => Promise<void> } {
+  const io: IO = new Server(httpServer, { serveClient: false, cors: undefined, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 8_000 });
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { deviceToken?: unknown } | undefined;
+    const token = typeof auth?.deviceToken === 'string' ? auth.deviceToken : null;
+    if (token) {
+      const p = devicePrincipal(ctx.db, token);
+      if (!p) return next(Object.assign(new Error('UNAUTHENTICATED'), { data: new AppError('UNAUTHENTICATED').toBody() }));
+      socket.data.principal = p;
+    } else {
+      const cookie = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
+      socket.data.principal = (cookie && sessionPrincipal(ctx.db, cookie, ctx.clock.now())) || { kind: 'none' };
+    }
+    socket.data.officeId = null;
+    next();
+  });
+
+  io.on('connection', (socket: Sock) => {
+    const p = socket.data.principal;
+    if (p.kind === 'device') subscribe(socket, p.device.officeId);
+
+    const guard = (event: string): void => {
+      const route = SOCKET_ROUTES.find((r) => r.event === event);
+      const role = roleOf(socket.data.principal);
+      if (!route) throw new AppError('NOT_FOUND');
+      // A staff session may have been revoked since the socket connected.
+      const sp = socket.data.principal;
+      if (sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) {
+        socket.emit('session:ended', { reason: 'revoked' });
+        socket.disconnect(true);
+        throw new AppError('UNAUTHENTICATED');
+      }
+      if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    };
+
+    socket.on('office:subscribe', (payload, ack) => {
+      const r = reply(() => {
+        guard('office:subscribe');
+        const { officeId } = subscribeSchema.parse(payload);
+        if (!ctx.engine.hasOffice(officeId)) throw new AppError('OFFICE_NOT_FOUND');
+        assertOfficeAccess(socket.data.principal, officeId);
+        return subscribe(socket, officeId);
+      });
+      if (typeof ack === 'function') ack(r);
+    });
+
+    socket.on('session:whoami', (_payload, ack) => {
+      const r = reply(() => {
+        const sp = socket.data.principal;
+        if (sp.kind === 'staff') return { kind: 'staff' as const, staff: sp.staff };
+        if (sp.kind === 'device') return { kind: 'device' as const, device: sp.device };
+        return { kind: 'none' as const };
+      });
+      if (typeof ack === 'function') ack(r);
+    });
+
+    for (const route of SOCKET_ROUTES) {
+      if (route.event === 'office:subscribe' || route.event === 'session:whoami') continue;
+      const name = route.event as CommandName;
+      socket.on(name, ((payload: unknown, ack: unknown) => {
+        const r = reply(() => {
+          guard(name);
+          return runCommand(ctx, socket.data.principal, name, payload);
+        });
+        if (typeof ack === 'function') (ack as (r: unknown) => void)(r);
+      }) as never);
+    }
+  });
+
+  function subscribe(socket: Sock, officeId: string) {
+    for (const room of socket.rooms) if (room.startsWith('office:')) void socket.leave(room);
+    socket.data.officeId = officeId;
+    const isStaff = socket.data.principal.kind === 'staff';
+    void socket.join(isStaff ? rooms.staff(officeId) : rooms.public(officeId));
+    const snap = isStaff ? ctx.engine.staffSnapshot(officeId) : ctx.engine.publicSnapshot(officeId);
+    socket.emit('office:snapshot', snap);
+    return snap;
+  }
+
+  // One broadcast per office per tick, however many commands ran in it.
+  const pending = new Set<string>();
+  const unsubscribe = ctx.engine.onChange((officeId) => {
+    if (pending.has(officeId)) return;
+    pending.add(officeId);
+    setImmediate(() => {
+      pending.delete(officeId);
+      if (!ctx.engine.hasOffice(officeId)) return;
+      if (io.sockets.adapter.rooms.get(rooms.public(officeId))?.size) io.to(rooms.public(officeId)).emit('office:snapshot', ctx.engine.publicSnapshot(officeId));
+      if (io.sockets.adapter.rooms.get(rooms.staff(officeId))?.size) io.to(rooms.staff(officeId)).emit('office:snapshot', ctx.engine.staffSnapshot(officeId));
+    });
+  });
+
+  function disconnectWhere(pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') {
+    for (const s of io.sockets.sockets.values()) {
+      if (pred(s.data.principal)) {
+        s.emit('session:ended', { reason });
+        s.disconnect(true);
+      }
+    }
+  }
+
+  return {
+    io,
+    disconnectWhere,
+    close: () => {
+      unsubscribe();
+      return new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { Router } from 'express';
+import type { AppContext } from './context.js';
+
+/**
+ * Feature routers (reports, administration, printing …) mounted after the core routes.
+ * Each feature adds one line here; tests use the same list.
+ */
+export function loadRouters(_ctx: AppContext): Router[] {
+  return [];
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import type { CallPolicy, LocalizedText, OfficeHours } from '../common/types.js';
+import { hashPassword } from './auth/password.js';
+import type { DB } from './store/db.js';
+
+export interface SeedService {
+  prefix: string;
+  name: LocalizedText;
+  description: LocalizedText;
+  targetWaitMin: number;
+  defaultServiceMin: number;
+  dailyCap?: number | null;
+}
+
+/** The procedures of a typical 区役所 lobby. */
+export const DEFAULT_SERVICES: SeedService[] = [
+  { prefix: 'A', name: { ja: '転入・転居・転出', en: 'Moving in / within / out', zh: '迁入・迁居・迁出', ko: '전입・전거・전출', vi: 'Chuyển đến / chuyển chỗ / chuyển đi', 'ja-easy': 'ひっこし の てつづき' }, description: { ja: '引っ越しの届出', en: 'Notifications of moving', zh: '搬家申报', ko: '이사 신고', vi: 'Khai báo chuyển nhà', 'ja-easy': 'ひっこし を した ひと' }, targetWaitMin: 30, defaultServiceMin: 20 },
+  { prefix: 'B', name: { ja: '住民票・戸籍の証明', en: 'Residence & family register certificates', zh: '住民票・户籍证明', ko: '주민표・호적 증명', vi: 'Giấy chứng nhận cư trú / hộ tịch', 'ja-easy': 'じゅうみんひょう など の しょうめい' }, description: { ja: '住民票の写し・戸籍謄抄本など', en: 'Copies of residence record, koseki', zh: '住民票副本、户籍誊本等', ko: '주민표 사본, 호적 등본 등', vi: 'Bản sao phiếu cư trú, hộ tịch', 'ja-easy': 'じゅうみんひょう の かみ が ほしい' }, targetWaitMin: 15, defaultServiceMin: 5 },
+  { prefix: 'C', name: { ja: '印鑑登録', en: 'Seal registration', zh: '印章登记', ko: '인감 등록', vi: 'Đăng ký con dấu', 'ja-easy': 'はんこ の とうろく' }, description: { ja: '印鑑登録・証明書', en: 'Register a seal, seal certificates', zh: '印章登记及证明', ko: '인감 등록・증명서', vi: 'Đăng ký và chứng nhận con dấu', 'ja-easy': 'はんこ を とうろく する' }, targetWaitMin: 15, defaultServiceMin: 8 },
+  { prefix: 'D', name: { ja: 'マイナンバーカード', en: 'My Number Card', zh: '个人编号卡', ko: '마이넘버 카드', vi: 'Thẻ My Number', 'ja-easy': 'マイナンバーカード' }, description: { ja: '交付・暗証番号・電子証明書', en: 'Pick-up, PIN, e-certificates', zh: '领取・密码・电子证书', ko: '교부・비밀번호・전자증명서', vi: 'Nhận thẻ, mã PIN, chứng thư điện tử', 'ja-easy': 'カード を うけとる・ばんごう を かえる' }, targetWaitMin: 30, defaultServiceMin: 15 },
+  { prefix: 'E', name: { ja: '国民健康保険・年金', en: 'Health insurance & pension', zh: '国民健康保险・年金', ko: '국민건강보험・연금', vi: 'Bảo hiểm y tế quốc dân / lương hưu', 'ja-easy': 'けんこう ほけん・ねんきん' }, description: { ja: '加入・脱退・保険証', en: 'Join, leave, insurance cards', zh: '加入・退出・保险证', ko: '가입・탈퇴・보험증', vi: 'Tham gia, rút, thẻ bảo hiểm', 'ja-easy': 'ほけん に はいる・やめる' }, targetWaitMin: 30, defaultServiceMin: 12 },
+  { prefix: 'F', name: { ja: '児童手当・子育て', en: 'Child allowance & child care', zh: '儿童津贴・育儿', ko: '아동수당・육아', vi: 'Trợ cấp trẻ em / nuôi con', 'ja-easy': 'こども の てあて・こそだて' }, description: { ja: '児童手当・医療費助成・保育', en: 'Allowance, medical aid, day care', zh: '儿童津贴・医疗补助・保育', ko: '아동수당・의료비 지원・보육', vi: 'Trợ cấp, hỗ trợ y tế, nhà trẻ', 'ja-easy': 'こども の おかね・ほいくえん' }, targetWaitMin: 30, defaultServiceMin: 15 },
+  { prefix: 'G', name: { ja: '税の証明', en: 'Tax certificates', zh: '税务证明', ko: '세금 증명', vi: 'Giấy chứng nhận thuế', 'ja-easy': 'ぜいきん の しょうめい' }, description: { ja: '所得・課税・納税証明', en: 'Income, taxation and payment certificates', zh: '所得・课税・纳税证明', ko: '소득・과세・납세 증명', vi: 'Chứng nhận thu nhập, thuế', 'ja-easy': 'ぜいきん の かみ が ほしい' }, targetWaitMin: 15, defaultServiceMin: 5 },
+];
+
+/** Counter label → prefixes served, in order of preference. */
+export const DEFAULT_COUNTERS: [string, string[]][] = [
+  ['1', ['A', 'B']],
+  ['2', ['A', 'B']],
+  ['3', ['A']],
+  ['4', ['B', 'C', 'G']],
+  ['5', ['B', 'C']],
+  ['6', ['D']],
+  ['7', ['D', 'C']],
+  ['8', ['E']],
+  ['9', ['E', 'F']],
+  ['10', ['F']],
+  ['11', ['G', 'B']],
+];
+
+export const DEFAULT_HOURS: OfficeHours = { open: '08:30', close: '17:15', days: [1, 2, 3, 4, 5] };
+export const DEFAULT_POLICY: CallPolicy = { normalPerPriority: 2, maxWaitMin: 120, recallsBeforeNoShow: 1 };
+export const DEFAULT_ANNOUNCEMENT = {
+  ja: '{number}番の方、{counter}番窓口へお越しください。{number}番の方、{counter}番窓口へお越しください。',
+  en: 'Number {number}, please come to counter {counter}.',
+  english: false,
+};
+
+export interface SeedOfficeOptions {
+  id: string;
+  name: LocalizedText;
+  hours?: OfficeHours | null;
+  policy?: Partial<CallPolicy>;
+  services?: SeedService[];
+  counters?: [string, string[]][];
+  timezone?: string;
+  sortOrder?: number;
+}
+
+/** Insert an office with its services and counters. Ids: `${office}-${prefix}`, `${office}-c${label}`. */
+export function seedOffice(db: DB, o: SeedOfficeOptions, now = Date.now()): void {
+  const services = o.services ?? DEFAULT_SERVICES;
+  const counters = o.counters ?? DEFAULT_COUNTERS;
+  db.transaction(() => {
+    db.prepare(`INSERT INTO offices (id, name_json, timezone, hours_json, policy_json, kiosk_priority, ticker, announcement_json, sort_order, created_at)
+      VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`).run(
+      o.id, JSON.stringify(o.name), o.timezone ?? 'Asia/Tokyo', o.hours === null ? null : JSON.stringify(o.hours ?? DEFAULT_HOURS),
+      JSON.stringify({ ...DEFAULT_POLICY, ...o.policy }), 'ご用件の番号札をお取りになり、呼出までお待ちください。', JSON.stringify(DEFAULT_ANNOUNCEMENT), o.sortOrder ?? 0, now,
+    );
+    const insService = db.prepare(`INSERT INTO services (id, office_id, prefix, name_json, description_json, number_start, number_end, daily_cap, target_wait_min, default_service_min, sort_order)
+      VALUES (?, ?, ?, ?, ?, 1, 999, ?, ?, ?, ?)`);
+    services.forEach((s, i) => insService.run(`${o.id}-${s.prefix}`, o.id, s.prefix, JSON.stringify(s.name), JSON.stringify(s.description), s.dailyCap ?? null, s.targetWaitMin, s.defaultServiceMin, i));
+    const insCounter = db.prepare('INSERT INTO counters (id, office_id, label, name_json, sort_order) VALUES (?, ?, ?, ?, ?)');
+    const insLink = db.prepare('INSERT INTO counter_services (counter_id, service_id, position) VALUES (?, ?, ?)');
+    counters.forEach(([label, prefixes], i) => {
+      const id = `${o.id}-c${label}`;
+      insCounter.run(id, o.id, label, JSON.stringify({ ja: `${label}番窓口`, en: `Counter ${label}` }), i);
+      prefixes.forEach((p, j) => insLink.run(id, `${o.id}-${p}`, j));
+    });
+  })();
+}
+
+export function newDeviceToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function insertDevice(db: DB, d: { id: string; officeId: string; kind: 'kiosk' | 'display'; name: string; token?: string; config?: Record<string, unknown> }, now = Date.now()): string {
+  const token = d.token ?? newDeviceToken();
+  db.prepare('INSERT INTO devices (id, office_id, kind, name, token, config_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(d.id, d.officeId, d.kind, d.name, token, JSON.stringify(d.config ?? {}), now);
+  return token;
+}
+
+export async function insertStaff(db: DB, s: { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; officeId: string | null; password: string }, now = Date.now()): Promise<void> {
+  const hash = await hashPassword(s.password);
+  db.prepare('INSERT INTO staff (id, office_id, login, name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(s.id, s.officeId, s.login, s.name, s.role, hash, now, now);
+}
+
+export interface DefaultSeed {
+  officeId: string;
+  password: string;
+  kioskToken: string;
+  displayToken: string;
+  logins: string[];
+}
+
+/** First start: the default ward office, its staff and one kiosk and one display. */
+export async function seedDefault(db: DB, password: string): Promise<DefaultSeed> {
+  const officeId = 'chuo';
+  seedOffice(db, { id: officeId, name: { ja: '中央区役所', en: 'Chuo Ward Office' } });
+  const kioskToken = insertDevice(db, { id: 'chuo-kiosk-1', officeId, kind: 'kiosk', name: '1階 発券機' });
+  const displayToken = insertDevice(db, { id: 'chuo-display-1', officeId, kind: 'display', name: '1階 呼出表示盤' });
+  const staff = [
+    { id: 'admin', login: 'admin', name: '管理者', role: 'admin' as const, officeId: null },
+    { id: 'supervisor', login: 'supervisor', name: '窓口主任', role: 'supervisor' as const, officeId },
+    { id: 'clerk1', login: 'clerk1', name: '職員 一郎', role: 'clerk' as const, officeId },
+    { id: 'clerk2', login: 'clerk2', name: '職員 二子', role: 'clerk' as const, officeId },
+    { id: 'clerk3', login: 'clerk3', name: '職員 三郎', role: 'clerk' as const, officeId },
+  ];
+  for (const s of staff) await insertStaff(db, { ...s, password });
+  return { officeId, password, kioskToken, displayToken, logins: staff.map((s) => s.login) };
+}

@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, CommandResult, ServerToClientEvents } from '../common/events.js';
+import type { CommandInput, CommandName } from '../common/schemas.js';
+import type { PublicSnapshot, StaffSnapshot } from '../common/types.js';
+import { ApiError, newCommandId, unwrap } from './api.js';
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface LiveOffice<S> {
+  snapshot: S | null;
+  connected: boolean;
+  socket: AppSocket | null;
+  /** Send a command over the socket with a fresh command id; rejects with ApiError. */
+  send: <N extends CommandName>(name: N, payload: Omit<CommandInput<N>, 'commandId'> & { commandId?: string }) => Promise<CommandResult>;
+  sessionEnded: string | null;
+}
+
+/**
+ * Connect, subscribe to an office and keep the newest snapshot. socket.io reconnects by itself;
+ * on every (re)connect we subscribe again and get a fresh snapshot, and a snapshot older than the
+ * one we hold is ignored.
+ */
+export function useLiveOffice<S extends PublicSnapshot | StaffSnapshot>(officeId: string | null, opts: { deviceToken?: string | null } = {}): LiveOffice<S> {
+  const [snapshot, setSnapshot] = useState<S | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [sessionEnded, setSessionEnded] = useState<string | null>(null);
+  const socketRef = useRef<AppSocket | null>(null);
+  const versionRef = useRef(-1);
+
+  useEffect(() => {
+    if (!officeId) return;
+    const socket: AppSocket = io({ auth: opts.deviceToken ? { deviceToken: opts.deviceToken } : {}, transports: ['websocket', 'polling'], reconnectionDelayMax: 5000 });
+    socketRef.current = socket;
+    versionRef.current = -1;
+    const accept = (snap: PublicSnapshot | StaffSnapshot) => {
+      if (snap.officeId !== officeId || snap.version < versionRef.current) return;
+      versionRef.current = snap.version;
+      setSnapshot(snap as S);
+    };
+    socket.on('connect', () => {
+      setConnected(true);
+      socket.emit('office:subscribe', { officeId }, (reply) => {
+        try {
+          accept(unwrap(reply));
+        } catch {
+          /* surfaced by the snapshot staying stale; the connection mark shows the state */
+        }
+      });
+    });
+    socket.on('disconnect', () => setConnected(false));
+    socket.on('office:snapshot', accept);
+    socket.on('session:ended', (info) => setSessionEnded(info.reason));
+    return () => {
+      socket.disconnect();
+      socketRef.current = null;
+    };
+  }, [officeId, opts.deviceToken]);
+
+  const send: LiveOffice<S>['send'] = (name, payload) =>
+    new Promise((resolve, reject) => {
+      const socket = socketRef.current;
+      if (!socket?.connected) return reject(new ApiError('NETWORK', 'サーバーに接続されていません。', 0));
+      const full = { commandId: newCommandId(), ...payload } as CommandInput<typeof name>;
+      (socket.emit as (ev: string, p: unknown, ack: (r: never) => void) => void)(name, full, (reply) => {
+        try {
+          resolve(unwrap(reply));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+
+  return { snapshot, connected, socket: socketRef.current, send, sessionEnded };
+}
