@@ -1,10 +1,33 @@
-import { StrictMode } from 'react';
+import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../web/base.css';
+import { SignIn, useStaff } from '../web/session.js';
+import { FloorPage } from './floor/FloorPage.js';
+import { ReportsPage } from './reports/ReportsPage.js';
+import { AdminPage } from './admin/AdminPage.js';
 
-/** Placeholder page: its own issue builds this screen. */
-function Page() {
-  return <main><h1>{document.title}</h1></main>;
+/** Office console shell: live floor, reports, administration. Each section lives in its own folder. */
+type Tab = 'floor' | 'reports' | 'admin';
+
+function Console() {
+  const { staff, loading, refresh, logout } = useStaff();
+  const [tab, setTab] = useState<Tab>('floor');
+  if (loading) return null;
+  if (!staff) return <SignIn title="管理画面 Office console" onSignedIn={refresh} />;
+  return (
+    <div>
+      <nav>
+        <button onClick={() => setTab('floor')}>現況 Floor</button>
+        <button onClick={() => setTab('reports')}>レポート Reports</button>
+        {staff.role === 'admin' && <button onClick={() => setTab('admin')}>管理 Admin</button>}
+        <span>{staff.name}</span>
+        <button onClick={() => void logout()}>サインアウト Sign out</button>
+      </nav>
+      {tab === 'floor' && <FloorPage staff={staff} />}
+      {tab === 'reports' && <ReportsPage staff={staff} />}
+      {tab === 'admin' && <AdminPage staff={staff} />}
+    </div>
+  );
 }
 
-createRoot(document.getElementById('root')!).render(<StrictMode><Page /></StrictMode>);
+createRoot(document.getElementById('root')!).render(<StrictMode><Console /></StrictMode>);
