@@ -131,3 +131,62 @@ export async function waitFor<T>(fn: () => T | undefined | null | false, timeout
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A server in its own process (`tsx server/main.ts`) on a database file, for crash and restart tests. */
+export interface ServerProcess {
+  url: string;
+  port: number;
+  pid: number;
+  output: () => string;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+export async function spawnServerProcess(opts: { dbPath: string; port?: number; env?: Record<string, string>; timeoutMs?: number }): Promise<ServerProcess> {
+  const { spawn } = await import('node:child_process');
+  const { createServer } = await import('node:net');
+  const { resolve, dirname } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const port = opts.port ?? (await new Promise<number>((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  }));
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'server/main.ts')], {
+    cwd: root,
+    env: { ...process.env, VITEST: '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MADOGUCHI_DB: opts.dbPath, MADOGUCHI_WEB: resolve(root, 'dist/web'), ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early: ${out}`);
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start: ${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    output: () => out,
+    kill: async (signal = 'SIGKILL') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
