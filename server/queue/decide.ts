@@ -109,7 +109,7 @@ function issue(state: OfficeState, p: Command<'ticket:issue'>, ctx: DecideContex
     token: ctx.newToken(),
     deviceId: ctx.actor.deviceId,
   };
-  const step = newStep(ticket.id, state.office.id, 1, service.id, ctx.now, ctx.now, null, ctx);
+  const step = newStep(ticket.id, state.office.id, 1, service.id, ctx.now, orderKeyFor(state, service.id, 'back', ctx.now), null, ctx);
   return { events: [{ type: 'ticket.issued', at: ctx.now, ticket, step }], ticketId: ticket.id, stepId: step.id };
 }
 

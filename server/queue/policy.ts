@@ -83,7 +83,7 @@ export function serviceQueue(state: OfficeState, serviceId: string): Step[] {
 
 /** Order key for a step put at the front or back of a service's queue. */
 export function orderKeyFor(state: OfficeState, serviceId: string, position: 'front' | 'back', now: number): number {
-  if (position === 'back') return now;
+  if (position === 'back') return Math.max(now, state.maxOrderKey + 1);
   let min = now;
   for (const s of state.steps.values()) if (s.state === 'waiting' && s.serviceId === serviceId && s.orderKey < min) min = s.orderKey;
   return min - 1;

@@ -54,6 +54,8 @@ export interface OfficeState {
   normalsSincePriority: number;
   /** Recent service durations per service, newest last (estimates). */
   recentServiceMs: Map<string, number[]>;
+  /** Largest order key given so far: "back of the queue" is after it, so tickets issued in the same millisecond keep their issue order. */
+  maxOrderKey: number;
 }
 
 export const RECENT_SERVICE_WINDOW = 30;
@@ -71,6 +73,7 @@ export function createState(office: Office, services: Service[], counters: Count
     issuedCount: new Map(),
     normalsSincePriority: 0,
     recentServiceMs: new Map(),
+    maxOrderKey: 0,
   };
   for (const c of counters) state.live.set(c.id, { counterId: c.id, state: 'closed', clerkId: null, currentStepId: null, stateSince: 0 });
   for (const l of live) state.live.set(l.counterId, { ...l });
@@ -101,6 +104,7 @@ export function indexTicket(state: OfficeState, ticket: Ticket): void {
 
 export function indexStep(state: OfficeState, step: Step, countIssue: boolean): void {
   state.steps.set(step.id, step);
+  if (step.orderKey > state.maxOrderKey) state.maxOrderKey = step.orderKey;
   const list = state.stepsByTicket.get(step.ticketId) ?? [];
   if (!list.includes(step.id)) list.push(step.id);
   state.stepsByTicket.set(step.ticketId, list);
@@ -217,6 +221,7 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
       freeCounterOf(state, s);
       s.state = 'waiting';
       s.orderKey = e.orderKey;
+      if (e.orderKey > state.maxOrderKey) state.maxOrderKey = e.orderKey;
       touched.steps.add(s.id);
       break;
     }
