@@ -70,4 +70,26 @@ describe('real-time flow with a real server and real socket.io clients', () => {
     staff.disconnect();
     pub.disconnect();
   });
+
+  it('every role mismatch on the socket is refused with 401/403 codes and changes nothing', async () => {
+    const anon = connectSocket(srv.url);
+    const kiosk = connectSocket(srv.url, { deviceToken: srv.kioskToken });
+    const display = connectSocket(srv.url, { deviceToken: srv.displayToken });
+    const clerk = connectSocket(srv.url, { cookie: await login(srv.url, 'clerk1') });
+    await waitFor(() => anon.connected && kiosk.connected && display.connected && clerk.connected);
+    const events = () => (srv.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    const before = events();
+    const code = (r: Reply<unknown>) => ('error' in r ? r.error.code : 'OK');
+    expect(code(await emitAck(anon, 'ticket:issue', { commandId: cid(), officeId: 'chuo', serviceId: 'chuo-A' }))).toBe('UNAUTHENTICATED');
+    expect(code(await emitAck(display, 'ticket:issue', { commandId: cid(), officeId: 'chuo', serviceId: 'chuo-A' }))).toBe('FORBIDDEN');
+    expect(code(await emitAck(kiosk, 'counter:open', { commandId: cid(), counterId: 'chuo-c1' }))).toBe('FORBIDDEN');
+    expect(code(await emitAck(anon, 'counter:call-next', { commandId: cid(), counterId: 'chuo-c1' }))).toBe('UNAUTHENTICATED');
+    expect(code(await emitAck(clerk, 'office:close-day', { commandId: cid(), officeId: 'chuo' }))).toBe('FORBIDDEN');
+    expect(code(await emitAck(clerk, 'ticket:cancel', { commandId: cid(), ticketId: 'x' }))).toBe('FORBIDDEN');
+    expect(code(await emitAck(clerk, 'counter:open', { commandId: 42 }))).toBe('INVALID_INPUT');
+    expect(events()).toBe(before);
+    // A kiosk may issue over the socket too.
+    expect(code(await emitAck(kiosk, 'ticket:issue', { commandId: cid(), officeId: 'chuo', serviceId: 'chuo-A' }))).toBe('OK');
+    for (const s of [anon, kiosk, display, clerk]) s.disconnect();
+  });
 });
