@@ -97,16 +97,14 @@ export class Engine {
     const today = businessDay(this.clock.now(), office.timezone);
     // Today's tickets (numbering, caps) and every ticket with an open step.
     const tickets = this.db
-      .prepare(`SELECT * FROM tickets WHERE office_id = ? AND (business_day >= ? OR id IN (SELECT ticket_id FROM steps WHERE office_id = ? AND state <> 'ended'))`)
+      .prepare(`SELECT * FROM tickets WHERE office_id = ? AND business_day >= ?
+        UNION SELECT * FROM tickets WHERE id IN (SELECT ticket_id FROM steps WHERE office_id = ? AND state <> 'ended')
+        ORDER BY issued_at`) // issue order, so each prefix's "last number" is the last issued
       .all(office.id, today, office.id) as Record<string, unknown>[];
-    const ids = new Set<string>();
-    for (const r of tickets) {
-      const t = ticketFromRow(r);
-      indexTicket(state, t);
-      ids.add(t.id);
-    }
+    for (const r of tickets) indexTicket(state, ticketFromRow(r));
     const stepRows = this.db
-      .prepare(`SELECT s.* FROM steps s JOIN tickets t ON t.id = s.ticket_id WHERE t.office_id = ? AND (t.business_day >= ? OR t.id IN (SELECT ticket_id FROM steps WHERE office_id = ? AND state <> 'ended')) ORDER BY s.ticket_id, s.seq`)
+      .prepare(`SELECT * FROM steps WHERE ticket_id IN (SELECT id FROM tickets WHERE office_id = ? AND business_day >= ?
+          UNION SELECT ticket_id FROM steps WHERE office_id = ? AND state <> 'ended') ORDER BY ticket_id, seq`)
       .all(office.id, today, office.id) as Record<string, unknown>[];
     for (const r of stepRows) {
       const s = stepFromRow(r);
