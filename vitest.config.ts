@@ -13,5 +13,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     env: { TZ: 'UTC' },
+    reporters: ['default', 'json'],
+    outputFile: { json: 'artifacts/vitest-results.json' },
   },
 });
