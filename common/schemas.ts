@@ -52,6 +52,11 @@ export const loginSchema = z.strictObject({
   password: z.string().min(1).max(256),
 });
 
+/** The display ticker line a supervisor sets (empty clears it). */
+export const tickerSchema = z.strictObject({
+  ticker: z.string().trim().max(200),
+});
+
 export const subscribeSchema = z.strictObject({ officeId: id });
 
 /** Parse "a12" / "A-012" / "A012" into prefix and number. */

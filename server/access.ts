@@ -60,6 +60,7 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/public/tickets/:token', roles: ANYONE, example: '/api/public/tickets/{token}' },
   { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
   { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
+  { method: 'PUT', path: '/api/offices/:officeId/ticker', roles: MANAGERS, example: '/api/offices/{office}/ticker' },
 ];
 
 export interface SocketRoute {

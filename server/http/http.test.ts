@@ -102,3 +102,20 @@ describe('HTTP API', () => {
     expect((await http(srv.url, 'GET', '/api/offices/chuo/snapshot', undefined, { cookie: c })).status).toBe(401);
   });
 });
+
+describe('display ticker', () => {
+  it('a supervisor sets the ticker; it reaches the public snapshot and the audit log; a clerk may not', async () => {
+    const sup = await login(srv.url, 'supervisor');
+    const r = await http(srv.url, 'PUT', '/api/offices/chuo/ticker', { ticker: '本日は混雑しています' }, { cookie: sup });
+    expect(r.status).toBe(200);
+    const pub = await http<{ data: { office: { ticker: string } } }>(srv.url, 'GET', '/api/public/offices/chuo/status');
+    expect(pub.body.data.office.ticker).toBe('本日は混雑しています');
+    expect(srv.db.prepare("SELECT staff_id, action FROM audit_log WHERE action = 'office.ticker'").all()).toEqual([{ staff_id: 'supervisor', action: 'office.ticker' }]);
+    const clerk = await login(srv.url, 'clerk1');
+    expect((await http(srv.url, 'PUT', '/api/offices/chuo/ticker', { ticker: 'x' }, { cookie: clerk })).status).toBe(403);
+    const bad = await http<ErrorBody>(srv.url, 'PUT', '/api/offices/chuo/ticker', { ticker: 'x'.repeat(201) }, { cookie: sup });
+    expect(bad.status).toBe(400);
+    const after = await http<{ data: { office: { ticker: string } } }>(srv.url, 'GET', '/api/public/offices/chuo/status');
+    expect(after.body.data.office.ticker).toBe('本日は混雑しています');
+  });
+});

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { AppError } from '../../common/errors.js';
-import { loginSchema } from '../../common/schemas.js';
+import { loginSchema, tickerSchema } from '../../common/schemas.js';
+import { audit } from '../audit/audit.js';
 import type { Whoami } from '../../common/types.js';
 import { COMMAND_ROUTES, queryRoute, type QueryRoute } from '../access.js';
 import { runCommand } from '../commands.js';
@@ -96,6 +97,17 @@ export function coreRoutes(ctx: AppContext): Router {
   });
 
   on(r, 'GET', '/api/device/me', (req) => whoami(req));
+
+  on(r, 'PUT', '/api/offices/:officeId/ticker', (req) => {
+    const officeId = String(req.params.officeId);
+    assertOfficeAccess(req.principal, officeId);
+    if (!engine.hasOffice(officeId)) throw new AppError('OFFICE_NOT_FOUND');
+    const { ticker } = tickerSchema.parse(req.body);
+    db.prepare('UPDATE offices SET ticker = ? WHERE id = ?').run(ticker, officeId);
+    audit(db, req, clock.now(), { officeId, action: 'office.ticker', target: officeId, detail: { ticker } });
+    engine.reloadOffice(officeId);
+    return { ticker };
+  });
 
   for (const route of COMMAND_ROUTES) {
     r.post(route.path, allow(route.roles), (req, res, next) => {
