@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors.js';
 import type { ClientToServerEvents, Reply, ServerToClientEvents } from '../../common/events.js';
 import { subscribeSchema, type CommandName } from '../../common/schemas.js';
 import { SOCKET_ROUTES } from '../access.js';
-import { devicePrincipal, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
+import { devicePrincipal, isDeviceValid, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
 import { runCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
 import { assertOfficeAccess, roleOf } from '../http/auth.js';
@@ -65,6 +65,12 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
       // A staff session may have been revoked since the socket connected.
       const sp = socket.data.principal;
       if (sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) {
+        socket.emit('session:ended', { reason: 'revoked' });
+        socket.disconnect(true);
+        throw new AppError('UNAUTHENTICATED');
+      }
+      // So may a device (revoked by an admin); admins also cut it off at once via disconnectWhere.
+      if (sp.kind === 'device' && !isDeviceValid(ctx.db, sp.device.id)) {
         socket.emit('session:ended', { reason: 'revoked' });
         socket.disconnect(true);
         throw new AppError('UNAUTHENTICATED');
