@@ -64,15 +64,11 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
       if (!route) throw new AppError('NOT_FOUND');
       // A staff session may have been revoked since the socket connected.
       const sp = socket.data.principal;
-      if (sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) {
-        socket.emit('session:ended', { reason: 'revoked' });
-        socket.disconnect(true);
-        throw new AppError('UNAUTHENTICATED');
-      }
       // So may a device (revoked by an admin); admins also cut it off at once via disconnectWhere.
-      if (sp.kind === 'device' && !isDeviceValid(ctx.db, sp.device.id)) {
+      if ((sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) || (sp.kind === 'device' && !isDeviceValid(ctx.db, sp.device.id))) {
         socket.emit('session:ended', { reason: 'revoked' });
-        socket.disconnect(true);
+        // Disconnect once the refusal (the ack) has gone out.
+        setTimeout(() => socket.disconnect(true), 50);
         throw new AppError('UNAUTHENTICATED');
       }
       if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
