@@ -32,6 +32,32 @@ function reply<T>(fn: () => T): Reply<T> {
 }
 
 /**
+ * socket.io passes the ack as the LAST argument, wherever it is. Split an event's arguments into
+ * its payload and ack; more than one payload argument is malformed (answered INVALID_INPUT).
+ */
+export function splitArgs(args: unknown[]): { payload: unknown; ack: ((r: unknown) => void) | null; extra: boolean } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as (r: unknown) => void) : null;
+  const rest = ack ? args.slice(0, -1) : args;
+  return { payload: rest[0], ack, extra: rest.length > 1 };
+}
+
+/** Run an event handler: malformed arguments and any throw become an error ack, never a crash. */
+function handle(args: unknown[], fn: (payload: unknown) => unknown): void {
+  const { payload, ack, extra } = splitArgs(args);
+  const r = reply(() => {
+    if (extra) throw new AppError('INVALID_INPUT', { reason: 'one payload argument expected, then the acknowledgement callback' });
+    return fn(payload);
+  });
+  if (!ack) return;
+  try {
+    ack(r);
+  } catch {
+    /* the client went away; nothing to tell */
+  }
+}
+
+/**
  * socket.io with typed events. A client authenticates with the staff session cookie or a device
  * token (`auth: { deviceToken }`), subscribes to one office, and from then on receives a full
  * snapshot after every change (coalesced per tick), carrying the office version.
@@ -74,37 +100,40 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
       if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
     };
 
-    socket.on('office:subscribe', (payload, ack) => {
-      const r = reply(() => {
+    socket.on('office:subscribe', ((...args: unknown[]) =>
+      handle(args, (payload) => {
         guard('office:subscribe');
         const { officeId } = subscribeSchema.parse(payload);
         if (!ctx.engine.hasOffice(officeId)) throw new AppError('OFFICE_NOT_FOUND');
         assertOfficeAccess(socket.data.principal, officeId);
         return subscribe(socket, officeId);
-      });
-      if (typeof ack === 'function') ack(r);
-    });
+      })) as never);
 
-    socket.on('session:whoami', (_payload, ack) => {
-      const r = reply(() => {
+    socket.on('session:whoami', ((...args: unknown[]) =>
+      handle(args, () => {
         const sp = socket.data.principal;
         if (sp.kind === 'staff') return { kind: 'staff' as const, staff: sp.staff };
         if (sp.kind === 'device') return { kind: 'device' as const, device: sp.device };
         return { kind: 'none' as const };
+      })) as never);
+
+    // An event nobody handles still gets an answer when the client waits for one.
+    const known = new Set(SOCKET_ROUTES.map((r) => r.event));
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && known.has(event)) return;
+      handle(args, () => {
+        throw new AppError('NOT_FOUND');
       });
-      if (typeof ack === 'function') ack(r);
     });
 
     for (const route of SOCKET_ROUTES) {
       if (route.event === 'office:subscribe' || route.event === 'session:whoami') continue;
       const name = route.event as CommandName;
-      socket.on(name, ((payload: unknown, ack: unknown) => {
-        const r = reply(() => {
+      socket.on(name, ((...args: unknown[]) =>
+        handle(args, (payload) => {
           guard(name);
           return runCommand(ctx, socket.data.principal, name, payload);
-        });
-        if (typeof ack === 'function') (ack as (r: unknown) => void)(r);
-      }) as never);
+        })) as never);
     }
   });
 
