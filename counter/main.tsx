@@ -310,7 +310,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
             <div className="idle-msg">
               <div className="state-line"><span className={`pill s-${counter.state}`}>{t(`state_${counter.state}`)}</span></div>
               <p className="big-muted">{t('noCurrent')}</p>
-              {counter.state === 'open' && waitingHere.length > 0 && <p className="hint">{t('pressCall')}</p>}
+              {counter.state === 'open' && live.connected && waitingHere.length > 0 && <p className="hint">{t('pressCall')}</p>}
             </div>
           )}
         </div>
@@ -333,7 +333,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
           {btn('close', t('a_close'), 'danger')}
         </div>
       </section>
-      <aside className="side">
+      <aside className={`side ${live.connected ? '' : 'stale'}`}>
         <h2>{t('queue')}</h2>
         <ul className="queues" data-testid="queues">
           {served.map((id) => {
