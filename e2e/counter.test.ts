@@ -125,6 +125,11 @@ describe('counter console', () => {
     await p1.keyboard.press('d');
     await expect.poll(() => stepOf(n2)).toMatchObject({ state: 'ended', outcome: 'served' });
     await expect.poll(() => current(p1).count()).toBe(0);
+
+    // English is one press away; Japanese is the default.
+    await p1.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => action(p1, 'callNext').locator('.act-label').textContent()).toBe('Call next');
+    expect(await p1.evaluate(() => document.documentElement.lang)).toBe('en');
   });
 
   it('recall, no-show after the required recalls, hold/resume and call-specific end in the right states and events', async () => {
