@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { StrictMode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import '../web/base.css';
@@ -220,7 +220,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
 
   // Why each action cannot act now (null = it can).
   const reasons = useMemo((): Record<ActionKey, string | null> => {
-    const common = !live.connected ? t('r_offline') : busy ? t('r_busy') : !isMine ? t('r_notOpen') : null;
+    const common = !live.connected ? t('r_offline') : !isMine ? t('r_notOpen') : null;
     const noCurrent = step ? null : t('r_noCurrent');
     const needsIdleOpen = counter.state === 'paused' ? t('r_paused') : counter.state !== 'open' ? t('r_notOpen') : step ? t('r_hasCurrent') : null;
     const recallsNeeded = step ? snap.policy.recallsBeforeNoShow - (step.callCount - 1) : 0;
@@ -239,9 +239,10 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
       pause: r(common, counter.state === 'open' && step ? t('r_hasCurrent') : null),
       close: r(common, step ? t('r_hasCurrent') : null),
     };
-  }, [live.connected, busy, isMine, step, counter.state, snap.policy.recallsBeforeNoShow, waitingHere.length, heldHere.length, t]);
+  }, [live.connected, isMine, step, counter.state, snap.policy.recallsBeforeNoShow, waitingHere.length, heldHere.length, t]);
 
   const perform = useCallback((a: ActionKey) => {
+    if (busyRef.current) return;
     if (reasons[a]) {
       setFlash(reasons[a]);
       return;
@@ -265,20 +266,26 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
     }
   }, [reasons, counter.id, counter.state, run, heldHere]);
 
+  // The key handler reads the newest render through refs, updated before paint, so a key pressed
+  // right after the screen changed acts on what the clerk sees (never on a stale closure).
+  const latest = useRef({ perform, dialog });
+  useLayoutEffect(() => {
+    latest.current = { perform, dialog };
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (dialog || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
+      if (latest.current.dialog || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
       const el = e.target as HTMLElement | null;
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) return;
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
       const action = (Object.keys(SHORTCUTS) as ActionKey[]).find((k) => SHORTCUTS[k].key === key);
       if (!action) return;
       e.preventDefault();
-      perform(action);
+      latest.current.perform(action);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [perform, dialog]);
+  }, []);
 
   if (!isMine) {
     const other = counter.clerk && counter.state !== 'closed' ? counter.clerk : null;
@@ -297,7 +304,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
 
   const svc = (id: string) => snap.services.find((s) => s.id === id);
   const btn = (a: ActionKey, label: string, cls = '') => (
-    <ActionButton key={a} action={a} label={label} reason={reasons[a]} onPress={() => perform(a)} cls={cls} />
+    <ActionButton key={a} action={a} label={label} reason={reasons[a]} busy={busy} onPress={() => perform(a)} cls={cls} />
   );
 
   return (
@@ -362,7 +369,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
             {heldHere.map((h, i) => (
               <li key={h.id}>
                 <b>{h.display}</b> <span className="muted">{svc(h.serviceId)?.prefix}</span>
-                <button type="button" className="small-btn" disabled={!!reasons.resume} onMouseDown={(e) => e.preventDefault()} onClick={() => void run('step:resume', { stepId: h.id, position: 'front' })}>
+                <button type="button" className="small-btn" disabled={busy || !!reasons.resume} onMouseDown={(e) => e.preventDefault()} onClick={() => void run('step:resume', { stepId: h.id, position: 'front' })}>
                   {t('a_resume')}{i === 0 && <kbd>{SHORTCUTS.resume.label}</kbd>}
                 </button>
               </li>
@@ -400,9 +407,9 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
   );
 }
 
-function ActionButton({ action, label, reason, onPress, cls }: { action: ActionKey; label: string; reason: string | null; onPress: () => void; cls: string }) {
+function ActionButton({ action, label, reason, busy, onPress, cls }: { action: ActionKey; label: string; reason: string | null; busy: boolean; onPress: () => void; cls: string }) {
   return (
-    <button type="button" className={`act ${cls}`} data-action={action} disabled={!!reason} title={reason ?? undefined}
+    <button type="button" className={`act ${cls}`} data-action={action} disabled={busy || !!reason} aria-busy={(busy && !reason) || undefined} title={reason ?? undefined}
       aria-keyshortcuts={SHORTCUTS[action].label === 'Space' ? 'Space' : SHORTCUTS[action].label}
       onMouseDown={(e) => e.preventDefault()} onClick={onPress}>
       <span className="act-label">{label}</span>

@@ -64,7 +64,7 @@ const eventTypes = (display: string) => (srv.db.prepare(
 ).all(display) as { type: string }[]).map((r) => r.type);
 const countEvents = (type: string) => (srv.db.prepare('SELECT count(*) AS n FROM events WHERE type = ?').get(type) as { n: number }).n;
 
-describe('counter console', () => {
+describe('counter console', { timeout: 120_000 }, () => {
   it('two clerks call at once and get different tickets; a transfer to the front arrives first at the other counter; keys act like buttons', async () => {
     await issue('chuo-A', 2);
     const p1 = await clerkPage('clerk1', 'chuo-c1');
@@ -208,6 +208,8 @@ describe('counter console', () => {
     await issue('chuo-B', 1);
     const page = await clerkPage('clerk1', 'chuo-c5');
     await page.getByRole('button', { name: '窓口を移る' }).click();
+    await page.locator('.chooser').waitFor();
+    await screenshot(page, 'counter-chooser-1366x768');
     await page.click('[data-counter="chuo-c4"]');
     await page.waitForSelector('.counter-main');
     expect(srv.db.prepare("SELECT id, state, clerk_id FROM counters WHERE id IN ('chuo-c4','chuo-c5') ORDER BY id").all())
@@ -231,6 +233,25 @@ describe('counter console', () => {
     await expect.poll(() => page.locator('[data-testid="waiting-chuo-B"]').textContent()).toBe('2 人');
     await expect.poll(() => action(page, 'callNext').isEnabled()).toBe(true);
     srv.app.httpServer.off('connection', onConn);
+
+    // A priority ticket (issued at the counter by staff) is called first and marked.
+    const cookie = await page.context().cookies().then((cs) => cs.map((c) => `${c.name}=${c.value}`).join('; '));
+    const prio = await http<{ data: { display: string } }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: cid(), serviceId: 'chuo-C', priority: true, priorityReason: 'elderly' }, { cookie });
+    expect(prio.status).toBe(200);
+    await expect.poll(() => page.locator('[data-testid="waiting-chuo-C"]').textContent()).toBe('1 人');
+    await page.keyboard.press('c');
+    await page.locator('input[name=number]').fill(prio.body.data.display);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => current(page).textContent()).toBe(prio.body.data.display);
+    await expect.poll(() => page.locator('[data-testid=priority]').count()).toBe(1);
+    await page.keyboard.press('d');
+    await expect.poll(() => current(page).count()).toBe(0);
+
+    // Signing out closes the idle counter; the sign-in form comes back and the choice stays remembered.
+    await page.getByRole('button', { name: 'サインアウト' }).click();
+    await page.locator('input[name=login]').waitFor();
+    expect(srv.db.prepare("SELECT state, clerk_id FROM counters WHERE id = 'chuo-c4'").get()).toEqual({ state: 'closed', clerk_id: null });
+    expect(await page.evaluate(() => localStorage.getItem('madoguchi.counter.counterId'))).toBe('chuo-c4');
   });
 });
 
