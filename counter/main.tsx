@@ -161,7 +161,7 @@ function Chooser({ snap, staff, live, current, onChosen, onCancel }: { snap: Sta
           );
         })}
       </ul>
-      {onCancel && <button type="button" onClick={onCancel}>{t('cancel')}</button>}
+      {onCancel && <button type="button" className="back-btn" onClick={onCancel}>{t('cancel')}</button>}
     </main>
   );
 }
@@ -437,6 +437,7 @@ function CurrentTicket({ step, history, snap, now }: { step: StaffStepView; hist
       <dl className="figs">
         <div><dt>{t('waited')}</dt><dd className={over ? 'over' : ''}>{formatDuration(waited, lang)}</dd></div>
         {step.lastCalledAt !== null && step.state === 'called' && <div><dt>{t('sinceCall')}</dt><dd>{formatDuration(now - step.lastCalledAt, lang)}</dd></div>}
+        {history.length > 0 && <div><dt>{t('sinceIssue')}</dt><dd>{formatDuration(now - step.issuedAt, lang)}</dd></div>}
       </dl>
       {history.length > 0 && (
         <div className="history" data-testid="history">

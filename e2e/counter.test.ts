@@ -130,6 +130,7 @@ describe('counter console', { timeout: 120_000 }, () => {
     await p1.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => action(p1, 'callNext').locator('.act-label').textContent()).toBe('Call next');
     expect(await p1.evaluate(() => document.documentElement.lang)).toBe('en');
+    await screenshot(p1, 'counter-en-1366x768');
   });
 
   it('recall, no-show after the required recalls, hold/resume and call-specific end in the right states and events', async () => {

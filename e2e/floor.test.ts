@@ -35,7 +35,7 @@ const stepOf = (display: string) => srv.db.prepare(
   'SELECT s.state, s.outcome, s.service_id AS serviceId FROM steps s JOIN tickets t ON t.id = s.ticket_id WHERE t.display = ? ORDER BY s.seq DESC LIMIT 1',
 ).get(display) as { state: string; outcome: string | null; serviceId: string };
 
-describe('what a supervisor may do to counters (API)', { timeout: 60_000 }, () => {
+describe('what a supervisor may do to counters (API)', { timeout: 120_000 }, () => {
   it('pauses, resumes and closes a counter a clerk is signed in to; cannot close one that is serving', async () => {
     const [clerk, sup] = await Promise.all([login(srv.url, 'clerk1'), login(srv.url, 'supervisor')]);
     await issue('chuo-A');

@@ -28,7 +28,7 @@ const ja = {
   close: '終了',
   state_open: '受付中',
   state_paused: '休止中',
-  state_closed: '閉局',
+  state_closed: '閉鎖中',
   called: '呼出中',
   serving: '対応中',
   idle: '空き',
