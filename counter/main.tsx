@@ -11,6 +11,7 @@ import { i18next, initI18n, pick } from '../web/i18n.js';
 import { SignIn, useStaff } from '../web/session.js';
 import { useLiveOffice, type LiveOffice } from '../web/socket.js';
 import { formatDuration, useServerNow } from './format.js';
+import { CommandGate, type Outcome } from './gate.js';
 import { counterCatalogue } from './i18n.js';
 
 /**
@@ -184,9 +185,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
   const [error, setError] = useState<string | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const busyRef = useRef(false);
-  // The command id of an unanswered command: a retry of the same action reuses it (rule 4).
-  const pending = useRef<{ key: string; commandId: string } | null>(null);
+  const gate = useRef(new CommandGate(newCommandId)).current;
 
   const isMine = counter.clerk?.id === staff.id && counter.state !== 'closed';
   const step = isMine ? counter.currentStep : null;
@@ -195,28 +194,26 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
   const heldHere = snap.held.filter((h) => served.includes(h.serviceId) || h.counterId === counter.id);
 
   const run = useCallback(async <N extends CommandName>(name: N, payload: Record<string, unknown>): Promise<boolean> => {
-    if (busyRef.current) return false;
-    busyRef.current = true;
+    const commandId = gate.begin(`${name}|${JSON.stringify(payload)}`);
+    if (!commandId) return false;
     setBusy(true);
-    const key = `${name}|${JSON.stringify(payload)}`;
-    const commandId = pending.current?.key === key ? pending.current.commandId : newCommandId();
-    pending.current = { key, commandId };
+    let outcome: Outcome = 'refused';
     try {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ApiError('TIMEOUT', 'timeout', 0)), COMMAND_TIMEOUT_MS)));
       await Promise.race([live.send(name, { ...payload, commandId } as never), timeout]).finally(() => clearTimeout(timer));
-      pending.current = null;
+      outcome = 'done';
       setError(null);
       return true;
     } catch (err) {
-      if (!(err instanceof ApiError && (err.code === 'NETWORK' || err.code === 'TIMEOUT'))) pending.current = null;
+      if (err instanceof ApiError && (err.code === 'NETWORK' || err.code === 'TIMEOUT')) outcome = 'lost';
       setError(messageOf(err, lang));
       return false;
     } finally {
-      busyRef.current = false;
+      gate.end(outcome);
       setBusy(false);
     }
-  }, [live, lang]);
+  }, [live, lang, gate]);
 
   // Why each action cannot act now (null = it can).
   const reasons = useMemo((): Record<ActionKey, string | null> => {
@@ -242,7 +239,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
   }, [live.connected, isMine, step, counter.state, snap.policy.recallsBeforeNoShow, waitingHere.length, heldHere.length, t]);
 
   const perform = useCallback((a: ActionKey) => {
-    if (busyRef.current) return;
+    if (gate.busy) return;
     if (reasons[a]) {
       setFlash(reasons[a]);
       return;
@@ -264,7 +261,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
         setError(null);
         return setDialog(a);
     }
-  }, [reasons, counter.id, counter.state, run, heldHere]);
+  }, [reasons, counter.id, counter.state, run, heldHere, gate]);
 
   // The key handler reads the newest render through refs, updated before paint, so a key pressed
   // right after the screen changed acts on what the clerk sees (never on a stale closure).
