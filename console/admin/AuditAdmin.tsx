@@ -27,7 +27,7 @@ export function AuditAdmin({ officeId }: { officeId: string }) {
   return (
     <div>
       <form className="adm-form adm-row" onSubmit={(e) => { e.preventDefault(); load(); }}>
-        <Field label={t('who')}><input name="staffId" value={f.staffId} onChange={(e) => setF({ ...f, staffId: e.target.value })} size={10} /></Field>
+        <Field label={t('who')}><input name="staffId" placeholder="clerk1" value={f.staffId} onChange={(e) => setF({ ...f, staffId: e.target.value })} size={10} /></Field>
         <Field label={t('action')}><input name="action" value={f.action} onChange={(e) => setF({ ...f, action: e.target.value })} size={14} placeholder="service." /></Field>
         <Field label={t('from')}><input name="from" type="date" value={f.from} onChange={(e) => setF({ ...f, from: e.target.value })} /></Field>
         <Field label={t('to')}><input name="to" type="date" value={f.to} onChange={(e) => setF({ ...f, to: e.target.value })} /></Field>
