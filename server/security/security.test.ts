@@ -139,7 +139,16 @@ describe('kiosk issue rate limit', () => {
     const viaSocket = await emitAck<Reply<CommandResult>>(sock, 'ticket:issue', { commandId: cid(), officeId: 'chuo', serviceId: 'chuo-B' });
     expect('error' in viaSocket && viaSocket.error.code).toBe('RATE_LIMITED');
     expect(count('tickets')).toBe(10);
+    // A retry of a ticket already issued is answered (replayed), not refused: it costs no token.
+    const firstKey = cid('retry');
     srv.clock.advance(2_000); // 30/min → one token every 2 s
+    const once = await http<{ data: CommandResult }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: firstKey, serviceId: 'chuo-B' }, { device: srv.kioskToken });
+    expect(once.status).toBe(200);
+    const retry = await http<{ data: CommandResult }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: firstKey, serviceId: 'chuo-B' }, { device: srv.kioskToken });
+    expect(retry.status).toBe(200);
+    expect(retry.body.data.replayed).toBe(true);
+    expect(count('tickets')).toBe(11);
+    srv.clock.advance(2_000);
     expect((await issue()).status).toBe(200);
     expect((await issue()).status).toBe(429);
     // Staff issuing at a counter are not limited by the kiosk's bucket.
