@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Counter, LocalizedText, Office, Service, StaffInfo } from '../../common/types.js';
 import { i18next } from '../../web/i18n.js';
-import { adminApi, describeError, useT } from './common.js';
+import { adminApi, describeError, Field, LocalizedFields, Status, useSave, useT } from './common.js';
 import { setupAdminI18n } from './i18n.js';
 import { OfficeSettings } from './OfficeSettings.js';
 import { ServicesAdmin } from './ServicesAdmin.js';
@@ -42,14 +42,15 @@ export function AdminPage({ staff }: { staff: StaffInfo }) {
   const [config, setConfig] = useState<OfficeConfig | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
+  const loadOffices = useCallback((select?: string) => {
     adminApi<{ id: string; name: LocalizedText }[]>('GET', '/api/admin/offices')
       .then((list) => {
         setOffices(list);
-        setOfficeId((cur) => cur ?? list[0]?.id ?? null);
+        setOfficeId((cur) => select ?? cur ?? list[0]?.id ?? null);
       })
       .catch((e) => setError(describeError(e)));
   }, []);
+  useEffect(() => loadOffices(), [loadOffices]);
 
   const reload = useCallback(() => {
     if (!officeId) return;
@@ -84,7 +85,8 @@ export function AdminPage({ staff }: { staff: StaffInfo }) {
         <p>{t('loading')}</p>
       ) : (
         <section className="adm-body" role="tabpanel">
-          {tab === 'office' && <OfficeSettings key={config.office.id} config={config} onSaved={reload} />}
+          {tab === 'office' && <OfficeSettings key={config.office.id} config={config} onSaved={() => { reload(); loadOffices(); }} />}
+          {tab === 'office' && staff.officeId === null && <NewOffice onCreated={(id) => loadOffices(id)} />}
           {tab === 'services' && <ServicesAdmin config={config} onSaved={reload} />}
           {tab === 'counters' && <CountersAdmin config={config} onSaved={reload} />}
           {tab === 'staff' && <StaffAdmin me={staff} offices={offices} officeId={config.office.id} />}
@@ -94,5 +96,25 @@ export function AdminPage({ staff }: { staff: StaffInfo }) {
         </section>
       )}
     </main>
+  );
+}
+
+/** A city-wide admin adds an office (then sets it up in the tabs above). */
+function NewOffice({ onCreated }: { onCreated: (id: string) => void }) {
+  const t = useT();
+  const [id, setId] = useState('');
+  const [name, setName] = useState<LocalizedText>({ ja: '' });
+  const save = useSave();
+  return (
+    <form className="adm-form adm-panel" aria-label={t('newOffice')} onSubmit={(e) => {
+      e.preventDefault();
+      void save.run(() => adminApi('POST', '/api/admin/offices', { id, name })).then((ok) => ok && onCreated(id));
+    }}>
+      <h3>{t('newOffice')}</h3>
+      <Field label={t('officeId')} help={t('officeIdHelp')}><input name="officeId" value={id} onChange={(e) => setId(e.target.value)} required pattern="[a-z][a-z0-9-]{1,31}" /></Field>
+      <LocalizedFields label={t('name')} name="newOfficeName" value={name} onChange={setName} />
+      <Status error={save.error} ok={save.ok} />
+      <div className="adm-actions"><button type="submit" disabled={save.busy}>{t('add')}</button></div>
+    </form>
   );
 }

@@ -27,6 +27,7 @@ const ja = {
   year: '年度', startDay: '開始日', endDay: '終了日', allOfficesSeason: '全庁舎共通', newSeason: '繁忙期を追加', delete: '削除',
   at: '日時', who: '職員', device: '端末', action: '操作', target: '対象', detail: '内容', from: '開始日', to: '終了日', filter: '絞り込み', exportCsv: 'CSVで書き出し', includeCommands: '窓口操作も含める', none: 'なし',
   'lang.ja': '日本語', 'lang.en': '英語', 'lang.zh': '中国語', 'lang.ko': '韓国語', 'lang.vi': 'ベトナム語', 'lang.ja-easy': 'やさしい日本語',
+  newOffice: '庁舎を追加', officeId: '庁舎ID（英小文字・数字・-）', officeIdHelp: '例: kita（URLやデータで使います。後から変更できません）',
   supervisorNote: '監督者は現況画面でお知らせ（テロップ）のみ変更できます。その他の設定は管理者が行います。',
 };
 type Keys = keyof typeof ja;
@@ -53,6 +54,7 @@ const en: Record<Keys, string> = {
   year: 'Year', startDay: 'From', endDay: 'To', allOfficesSeason: 'All offices', newSeason: 'Add busy season', delete: 'Delete',
   at: 'When', who: 'Staff', device: 'Device', action: 'Action', target: 'Target', detail: 'Detail', from: 'From', to: 'To', filter: 'Filter', exportCsv: 'Export CSV', includeCommands: 'Include counter operations', none: 'None',
   'lang.ja': 'Japanese', 'lang.en': 'English', 'lang.zh': 'Chinese', 'lang.ko': 'Korean', 'lang.vi': 'Vietnamese', 'lang.ja-easy': 'Easy Japanese',
+  newOffice: 'Add office', officeId: 'Office id (a–z, 0–9, -)', officeIdHelp: 'e.g. kita (used in data; cannot be changed later)',
   supervisorNote: 'Supervisors may change only the notice (ticker), on the floor page. Everything else is for admins.',
 };
 
