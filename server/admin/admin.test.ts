@@ -133,9 +133,12 @@ describe('staff, devices, seasons, audit', () => {
     expect(created.body.data).toMatchObject({ role: 'clerk', disabled: false });
     const id = created.body.data.id;
     const s1 = await login(srv.url, 'tanaka', 'first password 1');
-    const sessions = await call<{ id: string; active: boolean }[]>('GET', `/api/admin/staff/${id}/sessions`);
+    srv.clock.advance(5 * 60_000);
+    await http(srv.url, 'GET', '/api/auth/me', undefined, { cookie: s1 });
+    const sessions = await call<{ id: string; active: boolean; lastSeenAt: number; ip: string }[]>('GET', `/api/admin/staff/${id}/sessions`);
     expect(sessions.body.data).toHaveLength(1);
-    expect(sessions.body.data[0]!.active).toBe(true);
+    expect(sessions.body.data[0]).toMatchObject({ active: true, lastSeenAt: srv.clock.now() });
+    expect(sessions.body.data[0]!.ip).toMatch(/127\.0\.0\.1/);
     await call('POST', `/api/admin/staff/${id}/sessions/revoke`, { sessionId: sessions.body.data[0]!.id });
     expect((await http<{ data: { kind: string } }>(srv.url, 'GET', '/api/auth/me', undefined, { cookie: s1 })).body.data.kind).toBe('none');
     const s2 = await login(srv.url, 'tanaka', 'first password 1');
