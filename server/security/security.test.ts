@@ -58,6 +58,22 @@ describe('sign-in', () => {
     expect((await http<{ data: { kind: string } }>(srv.url, 'GET', '/api/auth/me', undefined, { cookie })).body.data.kind).toBe('none');
   });
 
+  it('a socket whose session expired is cut off by the periodic sweep, without waiting for its next event', async () => {
+    srv = await startTestServer();
+    const cookie = await login(srv.url, 'clerk1');
+    const sock = connectSocket(srv.url, { cookie });
+    const ended: string[] = [];
+    sock.on('session:ended', (i) => ended.push(i.reason));
+    await waitFor(() => sock.connected);
+    srv.app.ctx.sweepSockets!();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sock.connected).toBe(true);
+    srv.clock.advance(12 * 3_600_000 + 1);
+    srv.app.ctx.sweepSockets!();
+    await waitFor(() => ended.length > 0 && !sock.connected, 5000, 'expired socket cut off');
+    expect(ended).toEqual(['expired']);
+  });
+
   it('changing one’s password ends every session of that staff member, sockets included', async () => {
     srv = await startTestServer();
     const [a, b] = [await login(srv.url, 'clerk1'), await login(srv.url, 'clerk1')];
