@@ -45,6 +45,7 @@ export function createApplication(opts: AppOptions): Application {
   const httpServer = createServer(app);
   const realtime = createRealtime(ctx, httpServer);
   ctx.disconnectWhere = realtime.disconnectWhere;
+  ctx.sweepSockets = realtime.sweep;
   engine.tick();
   const timer = opts.tickMs === 0 ? null : setInterval(() => {
     try {

@@ -19,6 +19,9 @@ export function runCommand(ctx: AppContext, principal: Principal, name: CommandN
   if (!parsed.success) throw new AppError('INVALID_INPUT', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   const cmd = { name, payload: parsed.data } as AnyCommand;
   // A kiosk cannot flood the queue: a token bucket per device, refused before anything is issued.
-  if (name === 'ticket:issue' && principal.kind === 'device' && ctx.kioskIssueLimiter) ctx.kioskIssueLimiter.takeOrThrow(principal.device.id, ctx.clock.now());
+  // A retry of a command already done is a replay, not a new ticket: it costs no token.
+  if (name === 'ticket:issue' && principal.kind === 'device' && ctx.kioskIssueLimiter && !ctx.engine.isReplay(actorOf(principal), cmd.payload.commandId)) {
+    ctx.kioskIssueLimiter.takeOrThrow(principal.device.id, ctx.clock.now());
+  }
   return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
 }

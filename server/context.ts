@@ -15,5 +15,7 @@ export interface AppContext {
   /** Set once socket.io is up: cut off sockets of revoked sessions or devices at once. */
   /** Ticket issue limit per kiosk device (token bucket); absent = no limit. */
   kioskIssueLimiter?: import('./security/rateLimit.js').TokenBuckets;
+  /** Set once socket.io is up: cut off sockets whose session expired or device was revoked (runs every 30 s by itself). */
+  sweepSockets?: () => void;
   disconnectWhere?: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void;
 }

@@ -180,6 +180,11 @@ export class Engine {
     throw new AppError('TICKET_NOT_FOUND');
   }
 
+  /** Whether this actor already ran this command id (a retry will be answered from the record). */
+  isReplay(actor: Actor, commandId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) !== undefined;
+  }
+
   /**
    * Run a command. A command id seen before returns the first result and changes nothing
    * (rule 4); a refused command changes nothing (rule 9).

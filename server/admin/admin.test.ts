@@ -106,15 +106,39 @@ describe('a bad configuration change is refused and the old one stays in force',
   });
 });
 
+describe('offices and scope', () => {
+  it('a city-wide admin adds an office, live; an office admin cannot, and reaches only their own office', async () => {
+    const r = await call('POST', '/api/admin/offices', { id: 'kita', name: { ja: '北区役所', en: 'Kita Ward Office' } });
+    expect(r.status).toBe(200);
+    expect(srv.app.engine.officeIds()).toContain('kita');
+    const pub = await http<{ data: { id: string }[] }>(srv.url, 'GET', '/api/public/offices');
+    expect(pub.body.data.map((o) => o.id)).toContain('kita');
+    expect((await call('POST', '/api/admin/offices', { id: 'kita', name: { ja: 'x' } })).body.error.code).toBe('CONFLICT');
+    await call('POST', '/api/admin/staff', { login: 'kita-admin', name: '北 管理', role: 'admin', officeId: 'kita', password: 'kita admin password' });
+    const kitaAdmin = await login(srv.url, 'kita-admin', 'kita admin password');
+    expect((await call('POST', '/api/admin/offices', { id: 'minami', name: { ja: '南' } }, kitaAdmin)).status).toBe(403);
+    expect((await call('GET', '/api/admin/offices/chuo', undefined, kitaAdmin)).status).toBe(403);
+    expect((await call('PATCH', '/api/admin/services/chuo-A', { targetWaitMin: 5 }, kitaAdmin)).status).toBe(403);
+    expect((await call('PATCH', '/api/admin/staff/clerk1', { disabled: true }, kitaAdmin)).status).toBe(403);
+    const mine = await call<{ id: string }[]>('GET', '/api/admin/offices', undefined, kitaAdmin);
+    expect(mine.body.data.map((o) => o.id)).toEqual(['kita']);
+    const svc = await call('POST', '/api/admin/offices/kita/services', { prefix: 'A', name: { ja: '届出' } }, kitaAdmin);
+    expect(svc.status).toBe(200); // the same prefix as chuo-A is fine in another office
+  }, 60_000);
+});
+
 describe('staff, devices, seasons, audit', () => {
   it('staff: create, sign in, reset password (ends sessions), list and revoke sessions', async () => {
     const created = await call<{ id: string; role: string }>('POST', '/api/admin/staff', { login: 'tanaka', name: '田中', role: 'clerk', officeId: 'chuo', password: 'first password 1' });
     expect(created.body.data).toMatchObject({ role: 'clerk', disabled: false });
     const id = created.body.data.id;
     const s1 = await login(srv.url, 'tanaka', 'first password 1');
-    const sessions = await call<{ id: string; active: boolean }[]>('GET', `/api/admin/staff/${id}/sessions`);
+    srv.clock.advance(5 * 60_000);
+    await http(srv.url, 'GET', '/api/auth/me', undefined, { cookie: s1 });
+    const sessions = await call<{ id: string; active: boolean; lastSeenAt: number; ip: string }[]>('GET', `/api/admin/staff/${id}/sessions`);
     expect(sessions.body.data).toHaveLength(1);
-    expect(sessions.body.data[0]!.active).toBe(true);
+    expect(sessions.body.data[0]).toMatchObject({ active: true, lastSeenAt: srv.clock.now() });
+    expect(sessions.body.data[0]!.ip).toMatch(/127\.0\.0\.1/);
     await call('POST', `/api/admin/staff/${id}/sessions/revoke`, { sessionId: sessions.body.data[0]!.id });
     expect((await http<{ data: { kind: string } }>(srv.url, 'GET', '/api/auth/me', undefined, { cookie: s1 })).body.data.kind).toBe('none');
     const s2 = await login(srv.url, 'tanaka', 'first password 1');

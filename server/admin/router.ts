@@ -409,7 +409,7 @@ export function adminRouter(ctx: AppContext): Router {
         ${withCommands ? `UNION ALL SELECT 'command', id, at, office_id, staff_id, device_id, type, coalesce(counter_id, ticket_id), NULL, NULL FROM events WHERE staff_id IS NOT NULL` : ''}
       ) WHERE at >= @from AND at < @to
         AND (@officeId IS NULL OR office_id = @officeId OR (office_id IS NULL AND @mine IS NULL))
-        AND (@staffId IS NULL OR staff_id = @staffId)
+        AND (@staffId IS NULL OR staff_id = @staffId OR staff_id IN (SELECT id FROM staff WHERE login = @staffId))
         AND (@action IS NULL OR action LIKE @action || '%')
       ORDER BY at DESC, id DESC LIMIT @limit`;
     const rows = db.prepare(sql).all({ from, to, officeId, mine, staffId: q.staffId ?? null, action: q.action ?? null, limit: q.limit ?? 500 }) as {

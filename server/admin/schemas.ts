@@ -139,7 +139,8 @@ export const busySeasonSchema = z
 
 export const auditQuerySchema = z.strictObject({
   officeId: id.optional(),
-  staffId: id.optional(),
+  /** A staff id or login. */
+  staffId: z.string().trim().min(1).max(64).optional(),
   action: z.string().max(60).optional(),
   from: day.optional(),
   to: day.optional(),

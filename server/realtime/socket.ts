@@ -62,7 +62,7 @@ function handle(args: unknown[], fn: (payload: unknown) => unknown): void {
  * token (`auth: { deviceToken }`), subscribes to one office, and from then on receives a full
  * snapshot after every change (coalesced per tick), carrying the office version.
  */
-export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: IO; disconnectWhere: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void; close: () => Promise<void> } {
+export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: IO; disconnectWhere: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void; sweep: () => void; close: () => Promise<void> } {
   const io: IO = new Server(httpServer, { serveClient: false, cors: undefined, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 8_000 });
 
   io.use((socket, next) => {
@@ -169,10 +169,33 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
     }
   }
 
+  /** Sessions expire and devices may be revoked elsewhere: every half minute, cut off sockets whose credential ended. */
+  function sweep() {
+    const now = ctx.clock.now();
+    for (const s of io.sockets.sockets.values()) {
+      const p = s.data.principal;
+      const reason = p?.kind === 'staff' && !isSessionValid(ctx.db, p.sessionHash, now) ? 'expired' : p?.kind === 'device' && !isDeviceValid(ctx.db, p.device.id) ? 'revoked' : null;
+      if (reason) {
+        s.emit('session:ended', { reason });
+        s.disconnect(true);
+      }
+    }
+  }
+  const sweepTimer = setInterval(() => {
+    try {
+      sweep();
+    } catch (err) {
+      ctx.log.error({ err }, 'socket sweep failed');
+    }
+  }, 30_000);
+  sweepTimer.unref();
+
   return {
     io,
     disconnectWhere,
+    sweep,
     close: () => {
+      clearInterval(sweepTimer);
       unsubscribe();
       return new Promise<void>((resolve) => void io.close(() => resolve()));
     },

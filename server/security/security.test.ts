@@ -58,6 +58,22 @@ describe('sign-in', () => {
     expect((await http<{ data: { kind: string } }>(srv.url, 'GET', '/api/auth/me', undefined, { cookie })).body.data.kind).toBe('none');
   });
 
+  it('a socket whose session expired is cut off by the periodic sweep, without waiting for its next event', async () => {
+    srv = await startTestServer();
+    const cookie = await login(srv.url, 'clerk1');
+    const sock = connectSocket(srv.url, { cookie });
+    const ended: string[] = [];
+    sock.on('session:ended', (i) => ended.push(i.reason));
+    await waitFor(() => sock.connected);
+    srv.app.ctx.sweepSockets!();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sock.connected).toBe(true);
+    srv.clock.advance(12 * 3_600_000 + 1);
+    srv.app.ctx.sweepSockets!();
+    await waitFor(() => ended.length > 0 && !sock.connected, 5000, 'expired socket cut off');
+    expect(ended).toEqual(['expired']);
+  });
+
   it('changing one’s password ends every session of that staff member, sockets included', async () => {
     srv = await startTestServer();
     const [a, b] = [await login(srv.url, 'clerk1'), await login(srv.url, 'clerk1')];
@@ -139,7 +155,16 @@ describe('kiosk issue rate limit', () => {
     const viaSocket = await emitAck<Reply<CommandResult>>(sock, 'ticket:issue', { commandId: cid(), officeId: 'chuo', serviceId: 'chuo-B' });
     expect('error' in viaSocket && viaSocket.error.code).toBe('RATE_LIMITED');
     expect(count('tickets')).toBe(10);
+    // A retry of a ticket already issued is answered (replayed), not refused: it costs no token.
+    const firstKey = cid('retry');
     srv.clock.advance(2_000); // 30/min → one token every 2 s
+    const once = await http<{ data: CommandResult }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: firstKey, serviceId: 'chuo-B' }, { device: srv.kioskToken });
+    expect(once.status).toBe(200);
+    const retry = await http<{ data: CommandResult }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: firstKey, serviceId: 'chuo-B' }, { device: srv.kioskToken });
+    expect(retry.status).toBe(200);
+    expect(retry.body.data.replayed).toBe(true);
+    expect(count('tickets')).toBe(11);
+    srv.clock.advance(2_000);
     expect((await issue()).status).toBe(200);
     expect((await issue()).status).toBe(429);
     // Staff issuing at a counter are not limited by the kiosk's bucket.
