@@ -11,12 +11,26 @@ import type { Principal } from './auth/sessions.js';
  * Throws AppError; the transport turns it into its reply.
  */
 export function runCommand(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): CommandResult {
+  const cmd = validate(principal, name, raw);
+  return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
+}
+
+/**
+ * The same path through the engine's group commit (transports use this): validation and role
+ * check at once, then the command shares a transaction with others of the same moment; the
+ * promise settles after the COMMIT.
+ */
+export function submitCommand(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): Promise<CommandResult> {
+  const cmd = validate(principal, name, raw);
+  return ctx.engine.submit(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
+}
+
+function validate(principal: Principal, name: CommandName, raw: unknown): AnyCommand {
   const route = COMMAND_ROUTES.find((r) => r.name === name);
   if (!route) throw new AppError('NOT_FOUND');
   const role = roleOf(principal);
   if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
   const parsed = commandSchemas[name].safeParse(raw);
   if (!parsed.success) throw new AppError('INVALID_INPUT', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  const cmd = { name, payload: parsed.data } as AnyCommand;
-  return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
+  return { name, payload: parsed.data } as AnyCommand;
 }
