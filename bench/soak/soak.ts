@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { CommandResult, Reply } from '../../common/events.js';
 import type { IssuedTicket, PublicSnapshot, StaffSnapshot } from '../../common/types.js';
 import { openDatabase } from '../../server/store/db.js';
-import { diffReplay } from '../../server/store/replay.js';
 import { connectSocket, login, spawnServerProcess, type ServerProcess, type TestSocket } from '../../server/testing.js';
 import { prepareDb, sleep, tempDir, type Prepared } from '../lib.js';
+import { checkStore, type Acked } from './invariants.js';
 
 /**
  * A simulated busy day at high speed against a real server process on a temp database: kiosks
@@ -65,12 +65,6 @@ async function freePort(): Promise<number> {
 
 type Snap = PublicSnapshot | StaffSnapshot;
 type Client = TestSocket & { snapshots: Snap[] };
-
-interface Acked {
-  name: string;
-  commandId: string;
-  result: CommandResult;
-}
 
 /** What a screen shows, for comparing a client's last snapshot with the server's. */
 function screen(s: Snap): string {
@@ -301,47 +295,8 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
     }
     const db = openDatabase(dbPath);
     try {
-      db.transaction(() => {
-        // Rule 2: every acknowledged command is on disk with the result its client was given.
-        const idem = db.prepare('SELECT result_json FROM idempotency WHERE command_id = ?');
-        for (const a of acked) {
-          const row = idem.get(a.commandId) as { result_json: string } | undefined;
-          const stored = row ? (JSON.parse(row.result_json) as CommandResult) : null;
-          check(!!stored && stored.version === a.result.version && stored.ticketId === a.result.ticketId && stored.stepId === a.result.stepId, `${when}: acknowledged ${a.name} ${a.commandId} lost`);
-        }
-        const ticket = db.prepare('SELECT display, business_day FROM tickets WHERE id = ?');
-        for (const t of tickets.values()) {
-          const row = ticket.get(t.ticketId) as { display: string; business_day: string } | undefined;
-          check(!!row && row.display === t.display && row.business_day === t.businessDay, `${when}: acknowledged ticket ${t.display} lost`);
-        }
-        const ended = db.prepare('SELECT state, outcome FROM steps WHERE id = ?');
-        for (const a of acked) {
-          if (a.name !== 'counter:done' || !a.result.stepId) continue;
-          const row = ended.get(a.result.stepId) as { state: string; outcome: string } | undefined;
-          check(row?.state === 'ended' && row.outcome === 'served', `${when}: acknowledged done of ${a.result.display} not on disk`);
-        }
-        // Rule 1: no number twice.
-        const dup = db.prepare('SELECT office_id, business_day, prefix, number, count(*) AS n FROM tickets GROUP BY 1, 2, 3, 4 HAVING n > 1').all();
-        check(dup.length === 0, `${when}: numbers issued twice: ${JSON.stringify(dup)}`);
-        // Rule 3: one step at one counter; one current step per counter.
-        const counters = db.prepare('SELECT id, current_step_id FROM counters WHERE office_id = ?').all('chuo') as { id: string; current_step_id: string | null }[];
-        const current = counters.filter((c) => c.current_step_id).map((c) => c.current_step_id!);
-        check(new Set(current).size === current.length, `${when}: a step is current at two counters`);
-        const active = db.prepare("SELECT id, counter_id FROM steps WHERE office_id = ? AND state IN ('called', 'serving')").all('chuo') as { id: string; counter_id: string | null }[];
-        for (const s of active) {
-          const holders = counters.filter((c) => c.current_step_id === s.id);
-          check(holders.length === 1 && holders[0]!.id === s.counter_id, `${when}: step ${s.id} called/serving but held by ${holders.map((h) => h.id).join(',') || 'no counter'} (its counter ${s.counter_id})`);
-        }
-        check(active.length === current.length, `${when}: ${current.length} counters have a current step but ${active.length} steps are called/serving`);
-        // Rule 5: the events replay to the stored state.
-        const diffs = diffReplay(db, 'chuo');
-        check(diffs.length === 0, `${when}: replay differs: ${diffs.slice(0, 3).join(' | ')}`);
-        // The server serves what is on disk.
-        const waiting = (db.prepare("SELECT count(*) AS n FROM steps WHERE office_id = ? AND state = 'waiting'").get('chuo') as { n: number }).n;
-        check(pub.services.reduce((a, s) => a + s.waiting, 0) === waiting, `${when}: server shows ${pub.services.reduce((a, s) => a + s.waiting, 0)} waiting, disk has ${waiting}`);
-        const maxEvent = (db.prepare('SELECT max(id) AS v FROM events WHERE office_id = ?').get('chuo') as { v: number | null }).v ?? 0;
-        check(pub.version === maxEvent, `${when}: server version ${pub.version}, last event ${maxEvent}`);
-      })();
+      const counted = () => void sum.invariantsChecked++;
+      for (const v of checkStore(db, { acked, tickets: [...tickets.values()] }, pub, counted)) violation(`${when}: ${v}`);
     } finally {
       db.close();
     }
