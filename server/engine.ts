@@ -125,7 +125,11 @@ export class Engine {
     } catch (err) {
       // The COMMIT failed: nothing of the batch is on disk; forget the in-memory changes too.
       this.batchNotify = null;
-      this.reloadAll();
+      try {
+        this.reloadAll();
+      } catch {
+        /* the database is gone (shutting down); the commands are refused below */
+      }
       for (const q of batch) q.reject(err);
       for (const officeId of changed) this.notify(officeId);
       return;
