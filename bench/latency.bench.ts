@@ -81,10 +81,10 @@ async function madoguchi(dir: string): Promise<{ lat: number[]; publicJson: stri
     const displays = prep.displayTokens.map((t) => receiver(srv.url, { deviceToken: t }));
     const publics = Array.from({ length: PUBLIC }, () => receiver(srv.url, {}));
     await connected([...counters, ...displays, ...publics]);
-    for (const c of counters) await emitAck(c.socket as TestSocket, 'office:subscribe', { officeId: 'chuo' });
-    for (const p of publics) await emitAck(p.socket as TestSocket, 'office:subscribe', { officeId: 'chuo' });
+    for (const c of counters) await emitAck(c.socket as TestSocket, 'office:subscribe', { officeId: 'chuo' }, 30_000);
+    for (const p of publics) await emitAck(p.socket as TestSocket, 'office:subscribe', { officeId: 'chuo' }, 30_000);
     for (let i = 0; i < COUNTERS; i++) {
-      const r = (await emitAck(counters[i]!.socket as TestSocket, 'counter:open', { commandId: cid('open'), counterId: prep.counters[i] })) as { error?: unknown };
+      const r = (await emitAck(counters[i]!.socket as TestSocket, 'counter:open', { commandId: cid('open'), counterId: prep.counters[i] }, 30_000)) as { error?: unknown };
       if (r.error) throw new Error(`open failed: ${JSON.stringify(r.error)}`);
     }
     await sleep(300);
@@ -93,10 +93,10 @@ async function madoguchi(dir: string): Promise<{ lat: number[]; publicJson: stri
     for (let k = 0; k < CALLS; k++) {
       const i = k % COUNTERS;
       const sock = counters[i]!.socket as TestSocket;
-      if (busy.has(i)) await emitAck(sock, 'counter:done', { commandId: cid('done'), counterId: prep.counters[i] });
+      if (busy.has(i)) await emitAck(sock, 'counter:done', { commandId: cid('done'), counterId: prep.counters[i] }, 30_000).catch(() => null);
       await sleep(5);
       const t0 = performance.now();
-      const r = (await emitAck(sock, 'counter:call-next', { commandId: cid('call'), counterId: prep.counters[i] })) as { data?: { version: number } };
+      const r = (await emitAck(sock, 'counter:call-next', { commandId: cid('call'), counterId: prep.counters[i] }, 30_000).catch(() => ({}))) as { data?: { version: number } };
       if (!r.data) continue;
       busy.add(i);
       samples.push({ t0, version: r.data.version });
@@ -134,8 +134,8 @@ async function bare(dir: string, publicJson: string, staffJson: string): Promise
     for (let k = 0; k < CALLS; k++) {
       await sleep(5);
       const t0 = performance.now();
-      const r = (await emitAck(counters[k % COUNTERS]!.socket as TestSocket, 'ping' as never, {})) as { data: { version: number } };
-      samples.push({ t0, version: r.data.version });
+      const r = (await emitAck(counters[k % COUNTERS]!.socket as TestSocket, 'ping' as never, {}, 30_000).catch(() => ({}))) as { data?: { version: number } };
+      if (r.data) samples.push({ t0, version: r.data.version });
     }
     await sleep(500);
     for (const r of [...counters, ...displays, ...publics]) r.socket.disconnect();

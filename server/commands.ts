@@ -11,6 +11,22 @@ import type { Principal } from './auth/sessions.js';
  * Throws AppError; the transport turns it into its reply.
  */
 export function runCommand(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): CommandResult {
+  const cmd = admit(ctx, principal, name, raw);
+  return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
+}
+
+/**
+ * The same path through the engine's group commit (transports use this): validation and role
+ * check at once, then the command shares a transaction with others of the same moment; the
+ * promise settles after the COMMIT.
+ */
+export function submitCommand(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): Promise<CommandResult> {
+  const cmd = admit(ctx, principal, name, raw);
+  return ctx.engine.submit(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
+}
+
+/** Role check, payload validation and the kiosk issue limit, before anything reaches the engine. */
+function admit(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): AnyCommand {
   const route = COMMAND_ROUTES.find((r) => r.name === name);
   if (!route) throw new AppError('NOT_FOUND');
   const role = roleOf(principal);
@@ -23,5 +39,5 @@ export function runCommand(ctx: AppContext, principal: Principal, name: CommandN
   if (name === 'ticket:issue' && principal.kind === 'device' && ctx.kioskIssueLimiter && !ctx.engine.isReplay(actorOf(principal), cmd.payload.commandId)) {
     ctx.kioskIssueLimiter.takeOrThrow(principal.device.id, ctx.clock.now());
   }
-  return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
+  return cmd;
 }

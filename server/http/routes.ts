@@ -4,7 +4,7 @@ import { loginSchema, passwordChangeSchema, tickerSchema } from '../../common/sc
 import { audit } from '../audit/audit.js';
 import type { Whoami } from '../../common/types.js';
 import { COMMAND_ROUTES, queryRoute, type QueryRoute } from '../access.js';
-import { runCommand } from '../commands.js';
+import { submitCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { createSession, readCookie, revokeSession, revokeStaffSessions, SESSION_COOKIE, SESSION_TTL_MS, staffInfo } from '../auth/sessions.js';
@@ -138,7 +138,7 @@ export function coreRoutes(ctx: AppContext): Router {
         const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
         const commandId = req.get('idempotency-key');
         const payload = { ...(commandId ? { commandId } : {}), ...body, ...req.params };
-        res.json({ data: runCommand(ctx, req.principal, route.name, payload) });
+        submitCommand(ctx, req.principal, route.name, payload).then((data) => res.json({ data }), next);
       } catch (err) {
         next(err);
       }

@@ -5,7 +5,7 @@ import type { ClientToServerEvents, Reply, ServerToClientEvents } from '../../co
 import { subscribeSchema, type CommandName } from '../../common/schemas.js';
 import { SOCKET_ROUTES } from '../access.js';
 import { devicePrincipal, isDeviceValid, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
-import { runCommand } from '../commands.js';
+import { submitCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
 import { assertOfficeAccess, roleOf } from '../http/auth.js';
 import { toAppError } from '../http/errors.js';
@@ -23,14 +23,6 @@ export const rooms = {
   staff: (officeId: string) => `office:${officeId}:staff`,
 };
 
-function reply<T>(fn: () => T): Reply<T> {
-  try {
-    return { data: fn() };
-  } catch (err) {
-    return toAppError(err).toBody();
-  }
-}
-
 /**
  * socket.io passes the ack as the LAST argument, wherever it is. Split an event's arguments into
  * its payload and ack; more than one payload argument is malformed (answered INVALID_INPUT).
@@ -42,19 +34,30 @@ export function splitArgs(args: unknown[]): { payload: unknown; ack: ((r: unknow
   return { payload: rest[0], ack, extra: rest.length > 1 };
 }
 
-/** Run an event handler: malformed arguments and any throw become an error ack, never a crash. */
+/**
+ * Run an event handler: malformed arguments and any throw become an error ack, never a crash.
+ * A handler may return a promise (commands wait for the group commit); the ack follows it.
+ */
 function handle(args: unknown[], fn: (payload: unknown) => unknown): void {
   const { payload, ack, extra } = splitArgs(args);
-  const r = reply(() => {
-    if (extra) throw new AppError('INVALID_INPUT', { reason: 'one payload argument expected, then the acknowledgement callback' });
-    return fn(payload);
-  });
-  if (!ack) return;
+  const send = (r: Reply<unknown>) => {
+    if (!ack) return;
+    try {
+      ack(r);
+    } catch {
+      /* the client went away; nothing to tell */
+    }
+  };
+  let out: unknown;
   try {
-    ack(r);
-  } catch {
-    /* the client went away; nothing to tell */
+    if (extra) throw new AppError('INVALID_INPUT', { reason: 'one payload argument expected, then the acknowledgement callback' });
+    out = fn(payload);
+  } catch (err) {
+    send(toAppError(err).toBody());
+    return;
   }
+  if (out instanceof Promise) out.then((data: unknown) => send({ data }), (err: unknown) => send(toAppError(err).toBody()));
+  else send({ data: out });
 }
 
 /**
@@ -132,7 +135,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
       socket.on(name, ((...args: unknown[]) =>
         handle(args, (payload) => {
           guard(name);
-          return runCommand(ctx, socket.data.principal, name, payload);
+          return submitCommand(ctx, socket.data.principal, name, payload);
         })) as never);
     }
   });
