@@ -34,6 +34,8 @@ export const ERRORS = {
   SAME_SERVICE: { status: 409, ja: '同じ用件には引き継げません。', en: 'Cannot transfer to the same service.' },
   IDEMPOTENCY_CONFLICT: { status: 409, ja: '同じ操作IDが別の操作に使われています。', en: 'This command id was used for another command.' },
   CONFLICT: { status: 409, ja: '他の変更と競合しました。', en: 'Conflicting change.' },
+  PRINTER_NOT_CONFIGURED: { status: 409, ja: 'この発券機にはプリンターが設定されていません。', en: 'No receipt printer is set up for this kiosk.' },
+  PRINTER_UNREACHABLE: { status: 503, ja: 'プリンターに接続できません。係員にお声がけください。', en: 'The receipt printer cannot be reached; please ask staff.' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 

@@ -61,6 +61,9 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
   { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
   { method: 'PUT', path: '/api/offices/:officeId/ticker', roles: MANAGERS, example: '/api/offices/{office}/ticker' },
+  // Receipt printing (issue 3, server/print/): a kiosk prints its ticket on its own network printer.
+  { method: 'GET', path: '/api/print/printer', roles: ['kiosk'], example: '/api/print/printer' },
+  { method: 'POST', path: '/api/print/tickets/:token', roles: ['kiosk'], example: '/api/print/tickets/{token}' },
 ];
 
 export interface SocketRoute {
