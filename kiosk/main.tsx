@@ -231,7 +231,7 @@ function Kiosk() {
                     ) : (
                       <>
                         <span className="k-count">{t('waiting', { count: s.waiting })}</span>
-                        <span className="k-est">{estimateText(t, s.estimate)}</span>
+                        <span className={`k-est${s.estimate.lowMin === null ? ' is-none' : ''}`}>{estimateText(t, s.estimate)}</span>
                         {priority && !s.priorityAllowed && <span className="k-small"> {t('priorityNotForService')}</span>}
                       </>
                     )}

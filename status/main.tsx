@@ -125,7 +125,7 @@ function OfficePage(props: { officeId: string }) {
                 ) : (
                   <span className="s-svc-state">
                     <strong data-testid={`waiting-${s.id}`}>{t('waiting', { count: s.waiting })}</strong>
-                    <span>{estimateText(t, s.estimate)}</span>
+                    <span className={s.estimate.lowMin === null ? 'is-none' : ''}>{estimateText(t, s.estimate)}</span>
                   </span>
                 )}
               </span>
@@ -286,7 +286,11 @@ function TicketPage(props: { token: string }) {
       {status.state === 'called' && (
         <section className="s-called" role="alert" data-testid="called">
           <p className="s-called-title">{t('calledTitle')}</p>
-          <p className="s-called-where">{status.counter ? t('calledAt', { counter: counterName }) : ''}</p>
+          {status.counter && (
+            <p className="s-called-where">
+              {t('calledPre')}<strong className="s-called-counter" data-testid="called-counter">{counterName}</strong>{t('calledPost')}
+            </p>
+          )}
         </section>
       )}
 
