@@ -264,6 +264,22 @@ describe('kiosk', () => {
     await kiosk.close();
   });
 
+  it('an abandoned language or priority choice returns to Japanese after a minute untouched', async () => {
+    const kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await kiosk.clock.install();
+    await kiosk.goto(`${srv.url}/kiosk/?device=${srv.kioskToken}`);
+    await kiosk.locator('button[data-service="chuo-A"]:not([disabled])').waitFor();
+    await kiosk.getByRole('button', { name: '한국어', exact: true }).click();
+    await kiosk.getByRole('button', { name: '고령자' }).click();
+    expect(await kiosk.locator('h1').textContent()).toBe('번호표를 뽑아 주세요');
+    await kiosk.clock.runFor(30_000);
+    expect(await kiosk.locator('h1').textContent()).toBe('번호표를 뽑아 주세요');
+    await kiosk.clock.runFor(31_000);
+    await expect.poll(() => kiosk.locator('h1').textContent()).toBe('番号札をお取りください');
+    expect(await kiosk.locator('[data-testid="priority-on"]').count()).toBe(0);
+    await kiosk.close();
+  });
+
   it('the ticket screen returns to the start after the configured seconds', async () => {
     const kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await kiosk.goto(`${srv.url}/kiosk/?device=${srv.kioskToken}&return=5`);

@@ -31,6 +31,8 @@ const DEFAULT_RETURN_S = 20;
 const RETRY_DELAYS_MS = [400, 1200];
 /** A new touch on the same service soon after a lost answer counts as a retry of that touch. */
 const PENDING_REUSE_MS = 120_000;
+/** The start screen returns to Japanese without priority after this long untouched. */
+const IDLE_RESET_MS = 60_000;
 
 const params = new URLSearchParams(location.search);
 const RETURN_S = Math.min(600, Math.max(5, Number(params.get('return')) || DEFAULT_RETURN_S));
@@ -89,9 +91,6 @@ function Kiosk() {
     };
   }, [token]);
 
-  const live = useLiveOffice<PublicSnapshot>(officeId, { deviceToken: token });
-  const snap = live.snapshot;
-
   const chooseLang = (l: Lang) => {
     setLang(l);
     void i18next.changeLanguage(l);
@@ -103,6 +102,26 @@ function Kiosk() {
     setProblem(null);
     chooseLang('ja');
   }, []);
+
+  // A resident who changed the language or chose priority and walked away: back to Japanese.
+  useEffect(() => {
+    if (ticket || (lang === 'ja' && priority === null)) return;
+    let timer = setTimeout(() => reset(), IDLE_RESET_MS);
+    const poke = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reset(), IDLE_RESET_MS);
+    };
+    window.addEventListener('pointerdown', poke);
+    window.addEventListener('keydown', poke);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('pointerdown', poke);
+      window.removeEventListener('keydown', poke);
+    };
+  }, [ticket, lang, priority]);
+
+  const live = useLiveOffice<PublicSnapshot>(officeId, { deviceToken: token });
+  const snap = live.snapshot;
 
   const issue = async (service: PublicService) => {
     if (lock.current || !officeId || !token) return; // a second touch while the first is in flight
