@@ -107,7 +107,7 @@ describe('kiosk', () => {
     await kiosk.locator('button[data-service="chuo-A"]').waitFor();
     await phone.close();
     await kiosk.close();
-  }, 120_000);
+  }, 180_000);
 
   it('a double touch issues one ticket', async () => {
     const kiosk = await openKiosk();

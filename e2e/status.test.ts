@@ -118,6 +118,7 @@ describe('ticket page /t/<token>', () => {
     await cmd('/api/counters/chuo-c3/call-next', clerk1);
     await page.locator('[data-testid="called"]').waitFor({ timeout: 5000 });
     expect(await page.locator('[data-testid="called-counter"]').textContent()).toBe('3番窓口');
+    expect(await page.locator('[data-testid="called"]').textContent()).toBe('呼出中3番窓口へお越しください');
     await expect.poll(() => page.evaluate(() => document.body.dataset.alerts)).toBe('1');
     await cmd('/api/counters/chuo-c3/recall', clerk1);
     await expect.poll(() => page.evaluate(() => document.body.dataset.alerts), { timeout: 5000 }).toBe('2');

@@ -278,6 +278,8 @@ function TicketPage(props: { token: string }) {
 
   const tz = snap?.office.timezone ?? 'Asia/Tokyo';
   const counterName = status.counter ? pick(status.counter.name, lang) : '';
+  // The sentence around the counter's name, which is shown larger ("<3番窓口>へお越しください").
+  const [calledPre = '', calledPost = ''] = t('calledAt', { counter: '\u0000' }).split('\u0000');
   return (
     <main className={`s-page s-ticket is-${status.state}`} data-state={status.state} data-testid="ticket-page">
       <TopBar lang={lang} toggle={toggle} title={snap ? `${pick(snap.office.name, lang)}` : t('title')} sub={t('issued', { time: hhmm(status.issuedAt, tz) })} />
@@ -288,7 +290,7 @@ function TicketPage(props: { token: string }) {
           <p className="s-called-title">{t('calledTitle')}</p>
           {status.counter && (
             <p className="s-called-where">
-              {t('calledPre')}<strong className="s-called-counter" data-testid="called-counter">{counterName}</strong>{t('calledPost')}
+              {calledPre}<strong className="s-called-counter" data-testid="called-counter">{counterName}</strong>{calledPost}
             </p>
           )}
         </section>
