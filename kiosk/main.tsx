@@ -311,6 +311,7 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
   return (
     <main className="kiosk k-ticket" onClick={onDone} data-testid="ticket-screen">
       <section className="k-ticket-card" aria-live="polite">
+        <div className="k-ticket-main">
         <p className="k-ticket-label">{t('yourNumber')}</p>
         <p className="k-ticket-number" data-testid="ticket-number">{ticket.display}</p>
         {ticket.priority && <p className="k-ticket-priority">{t('priorityBadge')}</p>}
@@ -326,6 +327,8 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
           </div>
         </dl>
         <p className="k-ticket-hint">{t('callHint')}</p>
+        </div>
+        <div className="k-ticket-side">
         <div className="k-ticket-qr">
           <canvas ref={canvasRef} data-testid="ticket-qr" width={320} height={320} aria-label={url} />
           <p>{t('scanQr')}</p>
@@ -339,6 +342,7 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
           <button type="button" className="k-primary" onClick={onDone} autoFocus data-testid="back">{t('back')}</button>
         </div>
         <p className="k-small" data-testid="countdown">{t('autoBack', { seconds: Math.max(0, left) })}</p>
+        </div>
       </section>
 
       {/* Only this part prints: an 80 mm receipt (see kiosk.css @page). */}
