@@ -2,6 +2,7 @@ import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cid, http, login, startTestServer, waitFor, type TestServer } from '../server/testing.js';
+import { fakePrinter } from '../server/print/fake-printer.js';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
 
 /**
@@ -290,6 +291,54 @@ describe('kiosk', () => {
     await kiosk.locator('button[data-service="chuo-A"]').waitFor();
     await kiosk.close();
   });
+
+  it('a kiosk with a network printer prints each ticket once there; a dead printer is said, the ticket stands', async () => {
+    const printer = await fakePrinter();
+    try {
+      srv.db.prepare("UPDATE devices SET printer_host = '127.0.0.1', printer_port = ? WHERE id = 'kiosk-1'").run(printer.port);
+      const kiosk = await openKiosk();
+      const job = printer.nextJob();
+      await kiosk.locator('button[data-service="chuo-G"]').click();
+      await kiosk.locator('[data-testid="ticket-screen"]').waitFor();
+      const bytes = await job;
+      expect(bytes.includes(Buffer.from('G-001\n'))).toBe(true);
+      const token = srv.db.prepare("SELECT token FROM tickets WHERE display = 'G-001'").pluck().get() as string;
+      expect(bytes.includes(Buffer.from(`/t/${token}`))).toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(printer.jobs).toHaveLength(1);
+
+      await printer.close(); // the printer goes off
+      await kiosk.locator('[data-testid="back"]').click();
+      await kiosk.locator('button[data-service="chuo-G"]:not([disabled])').click();
+      await kiosk.locator('[data-testid="ticket-screen"]').waitFor();
+      expect(await kiosk.locator('[data-testid="ticket-number"]').textContent()).toBe('G-002');
+      await kiosk.getByText('印刷できませんでした。この画面を撮影するか、係員にお声がけください。').waitFor({ timeout: 8000 });
+      await kiosk.close();
+    } finally {
+      await printer.close().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('?print=browser opens the print dialog once per ticket; an unknown device token is told to ask staff', async () => {
+    const kiosk = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await kiosk.addInitScript(() => {
+      (window as unknown as { __prints: number }).__prints = 0;
+      window.print = () => void ((window as unknown as { __prints: number }).__prints += 1);
+    });
+    await kiosk.goto(`${srv.url}/kiosk/?device=${srv.kioskToken}&print=browser`);
+    await kiosk.locator('button[data-service="chuo-B"]:not([disabled])').click();
+    await kiosk.locator('[data-testid="ticket-screen"]').waitFor();
+    await expect.poll(() => kiosk.evaluate(() => (window as unknown as { __prints: number }).__prints)).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await kiosk.evaluate(() => (window as unknown as { __prints: number }).__prints)).toBe(1);
+
+    const stranger = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await stranger.goto(`${srv.url}/kiosk/?device=not-a-real-device-token`);
+    await stranger.getByText('この発券機は登録されていません。係員にお声がけください。').waitFor();
+    expect(await stranger.locator('button[data-service]').count()).toBe(0);
+    await stranger.close();
+    await kiosk.close();
+  }, 60_000);
 
   it('prints an 80 mm receipt through the browser, never A4', async () => {
     const kiosk = await openKiosk();
