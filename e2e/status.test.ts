@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cid, http, login, startTestServer, type TestServer } from '../server/testing.js';
+import { cid, connectSocket, emitAck, http, login, startTestServer, waitFor, type TestServer } from '../server/testing.js';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
 
 /**
@@ -178,4 +178,35 @@ describe('ticket page /t/<token>', () => {
     await page.locator('[data-testid="called"]').waitFor({ timeout: 5000 });
     await page.close();
   }, 60_000);
+});
+
+describe('public push stays cheap with many phones', () => {
+  it('a burst of changes in one tick reaches 40 public sockets as one shared snapshot, built once', async () => {
+    const sockets = Array.from({ length: 40 }, () => connectSocket(srv.url));
+    try {
+      for (const s of sockets) await emitAck(s, 'office:subscribe', { officeId: 'chuo' });
+      await waitFor(() => sockets.every((s) => s.snapshots.length === 1), 5000, 'initial snapshots');
+      let built = 0;
+      const engine = srv.app.engine;
+      const original = engine.publicSnapshot.bind(engine);
+      engine.publicSnapshot = (id: string) => (built++, original(id));
+      try {
+        for (let i = 0; i < 5; i++) {
+          engine.execute({ role: 'kiosk', staffId: null, deviceId: 'kiosk-1' }, { name: 'ticket:issue', payload: { commandId: cid('burst'), officeId: 'chuo', serviceId: 'chuo-B', priority: false, priorityReason: null, lang: 'ja' } });
+        }
+        await waitFor(() => sockets.every((s) => s.snapshots.length === 2), 5000, 'one broadcast');
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        engine.publicSnapshot = original;
+      }
+      expect(built).toBe(1);
+      expect(sockets.every((s) => s.snapshots.length === 2)).toBe(true);
+      const versions = new Set(sockets.map((s) => s.snapshots[1]!.version));
+      expect(versions.size).toBe(1);
+      const waiting = sockets[0]!.snapshots[1]!.services.find((x) => x.id === 'chuo-B')!.waiting;
+      expect(waiting).toBe(5);
+    } finally {
+      for (const s of sockets) s.disconnect();
+    }
+  });
 });
