@@ -204,6 +204,8 @@ describe('kiosk', () => {
       expect(await page.locator(`[data-testid="state-${id}"]`).textContent()).toBe('受付時間外です');
       expect(await page.locator(`button[data-service="${id}"]`).isDisabled()).toBe(true);
     }
+    expect(await page.locator('[data-testid="closed-now"]').textContent()).toBe('ただいま受付時間外です。受付時間は 13:00〜17:15 です。');
+    expect(await page.locator('.k-priority').count()).toBe(0); // nothing to prioritise
     await screenshot(page, 'kiosk-outside-hours-landscape-1920x1080');
     const r = await http<{ error: { code: string } }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: cid('x'), serviceId: 'chuo-A' }, { device: srv.kioskToken });
     expect(r.body.error.code).toBe('OUTSIDE_HOURS');
@@ -261,7 +263,7 @@ describe('kiosk', () => {
     await kiosk.locator('[data-testid="ticket-screen"]').waitFor();
     expect(await kiosk.locator('[data-testid="ticket-number"]').textContent()).toBe('F-001');
     expect(await kiosk.locator('[data-testid="ticket-ahead"]').textContent()).toBe('Nobody is ahead of you');
-    expect(await kiosk.locator('[data-testid="ticket-estimate"]').textContent()).toBe('No counter is open for this right now');
+    expect(await kiosk.locator('[data-testid="ticket-estimate"]').textContent()).toBe('No counter open right now');
     expect((srv.db.prepare('SELECT lang FROM tickets').get() as { lang: string }).lang).toBe('en');
     await screenshot(kiosk, 'kiosk-ticket-en-landscape-1920x1080');
     await kiosk.close();

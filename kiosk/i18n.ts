@@ -17,6 +17,7 @@ export const LANG_LABELS: Record<Lang, string> = {
 type Catalogue = Record<string, string>;
 
 const ja: Catalogue = {
+  closedNow: 'ただいま受付時間外です。受付時間は {{open}}〜{{close}} です。',
   title: '番号札をお取りください',
   choose: 'ご用件をお選びください',
   language: '言語 / Language',
@@ -59,13 +60,14 @@ const ja: Catalogue = {
 };
 
 const en: Catalogue = {
+  closedNow: 'Reception is closed now. Hours: {{open}}–{{close}}.',
   title: 'Please take a number',
   choose: 'Choose what you came for',
   language: 'Language',
   waiting: '{{count}} waiting',
   estimate: 'about {{low}}–{{high}} min',
   estimateWithin: 'within {{high}} min',
-  noEstimate: 'No counter is open for this right now',
+  noEstimate: 'No counter open right now',
   'refusal.OUTSIDE_HOURS': 'Outside reception hours',
   'refusal.DAILY_CAP_REACHED': "Today's tickets have run out",
   'refusal.SERVICE_INACTIVE': 'Not taking tickets right now',
@@ -101,6 +103,7 @@ const en: Catalogue = {
 };
 
 const zh: Catalogue = {
+  closedNow: '现在是非受理时间。受理时间为 {{open}}〜{{close}}。',
   title: '请取号',
   choose: '请选择您要办理的业务',
   waiting: '{{count}}人等候',
@@ -142,6 +145,7 @@ const zh: Catalogue = {
 };
 
 const ko: Catalogue = {
+  closedNow: '지금은 접수 시간이 아닙니다. 접수 시간은 {{open}}〜{{close}}입니다.',
   title: '번호표를 뽑아 주세요',
   choose: '용무를 선택해 주세요',
   waiting: '{{count}}명 대기',
@@ -183,6 +187,7 @@ const ko: Catalogue = {
 };
 
 const vi: Catalogue = {
+  closedNow: 'Hiện ngoài giờ tiếp nhận. Giờ tiếp nhận: {{open}}–{{close}}.',
   title: 'Xin mời lấy số',
   choose: 'Vui lòng chọn thủ tục',
   waiting: '{{count}} người đang chờ',
@@ -224,6 +229,7 @@ const vi: Catalogue = {
 };
 
 const jaEasy: Catalogue = {
+  closedNow: 'いま は うけつけ の じかん では ありません。うけつけ は {{open}}〜{{close}} です。',
   title: 'ばんごう の かみ を とって ください',
   choose: 'ようじ を えらんで ください',
   waiting: '{{count}}にん まって います',

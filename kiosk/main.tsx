@@ -177,7 +177,7 @@ function Kiosk() {
   const offline = !live.connected || pairError === 'offline';
   // A paused service stays on screen and says so (the core marks it kioskVisible=false with refusal SERVICE_INACTIVE).
   const services = snap?.services.filter((s) => s.kioskVisible || s.refusal === 'SERVICE_INACTIVE') ?? [];
-  const priorityOffered = Boolean(snap?.office.kioskPriority) && services.some((s) => s.priorityAllowed);
+  const priorityOffered = Boolean(snap?.office.kioskPriority) && services.some((s) => s.priorityAllowed && s.refusal === null);
 
   return (
     <main className="kiosk" aria-busy={busy}>
@@ -204,6 +204,12 @@ function Kiosk() {
       {problem?.kind === 'refused' && (
         <p role="alert" className="k-banner k-banner-refused" data-testid="issue-error">
           {t('errorIssue')}：{i18next.exists(`refusal.${problem.code}`) ? t(`refusal.${problem.code}`) : problem.message}
+        </p>
+      )}
+
+      {snap && !snap.office.acceptingNow && snap.office.hours && (
+        <p role="status" className="k-banner k-banner-refused" data-testid="closed-now">
+          {t('closedNow', { open: snap.office.hours.open, close: snap.office.hours.close })}
         </p>
       )}
 
