@@ -39,6 +39,8 @@ export const ERRORS = {
   COUNTER_IN_USE: { status: 409, ja: '窓口が開いているため無効にできません。先に窓口を閉じてください。', en: 'Close the counter before deactivating it.' },
   CANNOT_CHANGE_SELF: { status: 409, ja: '自分自身のアカウントを無効化・権限変更することはできません。', en: 'You cannot disable or demote your own account.' },
   CONFLICT: { status: 409, ja: '他の変更と競合しました。', en: 'Conflicting change.' },
+  PRINTER_NOT_CONFIGURED: { status: 409, ja: 'この発券機にはプリンターが設定されていません。', en: 'No receipt printer is set up for this kiosk.' },
+  PRINTER_UNREACHABLE: { status: 503, ja: 'プリンターに接続できません。係員にお声がけください。', en: 'The receipt printer cannot be reached; please ask staff.' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 

@@ -83,6 +83,9 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'POST', path: '/api/admin/staff/:staffId/sessions/revoke', roles: ADMINS, example: '/api/admin/staff/{staff}/sessions/revoke' },
   { method: 'GET', path: '/api/admin/audit', roles: ADMINS, example: '/api/admin/audit' },
   { method: 'GET', path: '/api/admin/audit.csv', roles: ADMINS, example: '/api/admin/audit.csv' },
+  // Receipt printing (issue 3, server/print/): a kiosk prints its ticket on its own network printer.
+  { method: 'GET', path: '/api/print/printer', roles: ['kiosk'], example: '/api/print/printer' },
+  { method: 'POST', path: '/api/print/tickets/:token', roles: ['kiosk'], example: '/api/print/tickets/{token}' },
 ];
 
 export interface SocketRoute {

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { AppContext } from './context.js';
 import { adminRouter } from './admin/router.js';
+import { printRouter } from './print/router.js';
 
 /**
  * Feature routers (reports, administration, printing …) mounted after the core routes.
@@ -9,5 +10,6 @@ import { adminRouter } from './admin/router.js';
 export function loadRouters(ctx: AppContext): Router[] {
   return [
     adminRouter(ctx), // administration (issue 7)
+    printRouter(ctx), // issue 3: receipt printing
   ];
 }
