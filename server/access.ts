@@ -61,6 +61,13 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
   { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
   { method: 'PUT', path: '/api/offices/:officeId/ticker', roles: MANAGERS, example: '/api/offices/{office}/ticker' },
+  // reports (server/reports): figures, busy-season comparison, CSV/XLSX exports; office scope checked per office
+  { method: 'GET', path: '/api/reports/summary', roles: MANAGERS, example: '/api/reports/summary?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/reports/busy-season', roles: MANAGERS, example: '/api/reports/busy-season?offices={office}' },
+  { method: 'GET', path: '/api/reports/summary.csv', roles: MANAGERS, example: '/api/reports/summary.csv?offices={office}&from=2026-03-01&to=2026-03-31&by=service' },
+  { method: 'GET', path: '/api/reports/summary.xlsx', roles: MANAGERS, example: '/api/reports/summary.xlsx?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/reports/busy-season.csv', roles: MANAGERS, example: '/api/reports/busy-season.csv?offices={office}' },
+  { method: 'GET', path: '/api/reports/steps.csv', roles: MANAGERS, example: '/api/reports/steps.csv?offices={office}&from=2026-03-01&to=2026-03-31' },
 ];
 
 export interface SocketRoute {
