@@ -260,13 +260,16 @@ export const MAX_SEASON_YEARS = 30;
 export function dataYears(db: DB, offices: OfficeInfo[]): number[] {
   let min = Infinity;
   let max = -Infinity;
-  const q = db.prepare('SELECT min(enqueued_at) AS lo, max(enqueued_at) AS hi FROM steps WHERE office_id = ?');
+  // Two index seeks (min()/max() with a WHERE would walk the office's whole index range).
+  const first = db.prepare('SELECT enqueued_at FROM steps WHERE office_id = ? ORDER BY enqueued_at LIMIT 1').pluck();
+  const last = db.prepare('SELECT enqueued_at FROM steps WHERE office_id = ? ORDER BY enqueued_at DESC LIMIT 1').pluck();
   for (const o of offices) {
-    const r = q.get(o.id) as { lo: number | null; hi: number | null };
-    if (r.lo === null || r.hi === null) continue;
+    const lo = first.get(o.id) as number | undefined;
+    const hi = last.get(o.id) as number | undefined;
+    if (lo === undefined || hi === undefined) continue;
     const lt = new LocalTime(o.timezone);
-    min = Math.min(min, Number(lt.day(r.lo).slice(0, 4)));
-    max = Math.max(max, Number(lt.day(r.hi).slice(0, 4)));
+    min = Math.min(min, Number(lt.day(lo).slice(0, 4)));
+    max = Math.max(max, Number(lt.day(hi).slice(0, 4)));
   }
   if (!Number.isFinite(min)) return [];
   const years: number[] = [];

@@ -160,23 +160,39 @@ export class Accumulator {
 
 /**
  * Office-local calendar day and hour for many timestamps, fast: the zone's UTC offset is looked
- * up once per UTC hour (every zone changes its offset on a UTC hour or half hour boundary; the
- * cache key is the UTC quarter hour to be safe), then day and hour are plain arithmetic. Correct
- * across DST for any IANA zone, whatever the process TZ.
+ * up per UTC day (per quarter hour on a day it changes — zones change on quarter-hour
+ * boundaries), then day and hour are plain arithmetic. Correct across DST for any IANA zone,
+ * whatever the process TZ.
  */
 export class LocalTime {
+  /** UTC day number → the zone's offset that whole day, or null when it changes that day. */
+  private dayOffsets = new Map<number, number | null>();
   private offsets = new Map<number, number>();
   private days = new Map<number, string>();
   constructor(readonly timezone: string) {}
 
+  private lookup(at: number): number {
+    return tzOffset(this.timezone, new Date(at)) * 60_000;
+  }
+
   offsetMs(at: number): number {
-    const key = Math.floor(at / 900_000);
-    let off = this.offsets.get(key);
+    // Intl is slow (tens of µs a call): ask twice per UTC day, and per quarter hour only on a
+    // day the offset changes (DST), so a season of rows costs a few hundred look-ups, not one each.
+    const d = Math.floor(at / DAY_MS);
+    let off = this.dayOffsets.get(d);
     if (off === undefined) {
-      off = tzOffset(this.timezone, new Date(key * 900_000)) * 60_000;
-      this.offsets.set(key, off);
+      const a = this.lookup(d * DAY_MS);
+      off = a === this.lookup(d * DAY_MS + DAY_MS - 1) ? a : null;
+      this.dayOffsets.set(d, off);
     }
-    return off;
+    if (off !== null) return off;
+    const key = Math.floor(at / 900_000);
+    let q = this.offsets.get(key);
+    if (q === undefined) {
+      q = this.lookup(key * 900_000);
+      this.offsets.set(key, q);
+    }
+    return q;
   }
 
   /** Local wall-clock time as if it were UTC ms (use getUTC* on it). */
