@@ -243,6 +243,8 @@ export interface SeasonRow {
   withinTarget: number;
   serviceLevel: number | null;
   unserved: number;
+  /** The period has not ended yet (today is on or before its last day): figures so far. */
+  inProgress: boolean;
   change: SeasonChange | null;
 }
 
@@ -277,7 +279,8 @@ export function dataYears(db: DB, offices: OfficeInfo[]): number[] {
   return years;
 }
 
-export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: number; toYear?: number } = {}, names = loadNames(db)): SeasonReport {
+/** `now` (UTC ms) marks periods still running as in progress. */
+export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: number; toYear?: number; now?: number } = {}, names = loadNames(db)): SeasonReport {
   const offices = requireOffices(names, officeIds);
   let years = dataYears(db, offices);
   if (opts.fromYear !== undefined || opts.toYear !== undefined) {
@@ -313,6 +316,7 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
         a.add(step, null);
       }
       const labels = seasonLabels(p.year, p.startDay, p.endDay);
+      const inProgress = opts.now !== undefined && lt.day(opts.now) <= p.endDay;
       const openDays = days.size;
       const make = (serviceId: string | null, acc: Accumulator): SeasonRow => {
         const wait = distribution(acc.waits);
@@ -336,6 +340,7 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
           withinTarget: acc.withinTarget,
           serviceLevel: wait.count ? acc.withinTarget / wait.count : null,
           unserved: acc.unserved,
+          inProgress,
           change: null,
         };
         if (before && before.year === p.year - 1 && before.wait.count > 0 && wait.count > 0) {

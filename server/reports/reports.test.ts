@@ -337,6 +337,13 @@ describe('busy-season comparison', () => {
     expect(a26.change!.waitMeanPct).toBeCloseTo((mean(w26)! - mean(w25)!) / mean(w25)!, 9);
     expect(report.rows.find((r) => r.year === 2025 && r.serviceId === 'chuo-A')!.change).toBeNull();
   });
+
+  it('marks a season still running as in progress (its last day is today or later, Tokyo time)', () => {
+    const during = seasonReport(db, ['chuo'], { now: Date.UTC(2026, 3, 11, 14, 59) }); // 23:59 on 11 April in Tokyo
+    expect(during.rows.filter((r) => r.serviceId === null).map((r) => [r.year, r.inProgress])).toEqual([[2025, false], [2026, true]]);
+    const after = seasonReport(db, ['chuo'], { now: Date.UTC(2026, 3, 11, 15, 0) }); // 00:00 on 12 April in Tokyo
+    expect(after.rows.filter((r) => r.serviceId === null).map((r) => r.inProgress)).toEqual([false, false]);
+  });
 });
 
 describe('report routes and exports', () => {

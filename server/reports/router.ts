@@ -74,7 +74,7 @@ export function reportsRouter(ctx: AppContext): Router {
 
   on(r, 'GET', '/api/reports/busy-season', (req) => {
     const q = seasonQuery.parse(req.query);
-    return seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear });
+    return seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() });
   });
 
   get(r, '/api/reports/summary.csv', (req, res) => {
@@ -87,7 +87,7 @@ export function reportsRouter(ctx: AppContext): Router {
 
   get(r, '/api/reports/busy-season.csv', (req, res) => {
     const q = seasonQuery.parse(req.query);
-    const report = seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear });
+    const report = seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() });
     audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: 'busy-season.csv', detail: q });
     sendCsv(res, 'busy-season.csv', '繁忙期比較.csv', tableCsv(seasonTable(report)));
   });

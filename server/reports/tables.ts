@@ -63,12 +63,12 @@ export function seasonTable(r: SeasonReport): Table {
   return {
     name: '繁忙期比較',
     headers: [
-      '庁舎', '用件', '年', '和暦', '年度', '期間開始', '期間終了', '開庁日数', '件数', '発券数', '1日あたり件数',
+      '庁舎', '用件', '年', '和暦', '年度', '期間開始', '期間終了', '集計中', '開庁日数', '件数', '発券数', '1日あたり件数',
       '平均待ち時間(分)', '待ち時間中央値(分)', '待ち時間90パーセンタイル(分)', '最大待ち時間(分)', '目標時間内の割合(%)', '閉庁時未対応',
       '前年比 平均待ち時間の差(分)', '前年比 平均待ち時間の増減(%)', '前年比 中央値の差(分)', '前年比 90パーセンタイルの差(分)', '前年比 1日あたり件数の増減(%)',
     ],
     rows: r.rows.map((x) => [
-      officeName.get(x.officeId) ?? x.officeId, ja(x.label), x.year, x.labels.era, x.labels.fiscal, x.startDay, x.endDay, x.openDays, x.steps, x.tickets, num2(x.perDay),
+      officeName.get(x.officeId) ?? x.officeId, ja(x.label), x.year, x.labels.era, x.labels.fiscal, x.startDay, x.endDay, x.inProgress ? '実施中' : '', x.openDays, x.steps, x.tickets, num2(x.perDay),
       min2(x.wait.meanMs), min2(x.wait.medianMs), min2(x.wait.p90Ms), min2(x.wait.maxMs), pct1(x.serviceLevel), x.unserved,
       min2(x.change?.waitMeanMs ?? null), pct1(x.change?.waitMeanPct ?? null), min2(x.change?.waitMedianMs ?? null), min2(x.change?.waitP90Ms ?? null), pct1(x.change?.perDayPct ?? null),
     ]),
