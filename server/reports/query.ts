@@ -2,7 +2,7 @@ import type { LocalizedText } from '../../common/types.js';
 import { AppError } from '../../common/errors.js';
 import type { DB } from '../store/db.js';
 import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
-import { Accumulator, distribution, LocalTime, seasonLabels, type Distribution, type GroupStats, type Outcome, type YearLabels } from './stats.js';
+import { Accumulator, distribution, LocalTime, seasonLabels, type Distribution, type GroupStats, type Outcome, type ReportStep, type YearLabels } from './stats.js';
 
 /**
  * Report queries. Steps are read per office by the index on (office_id, enqueued_at) with only
@@ -125,51 +125,47 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
   if (from > to) throw new AppError('INVALID_INPUT', { reason: 'from is after to' });
   if (daySpan(from, to) > MAX_SUMMARY_DAYS) throw new AppError('INVALID_INPUT', { reason: `at most ${MAX_SUMMARY_DAYS} days per report; export the steps CSV for longer periods` });
   const offices = requireOffices(names, officeIds);
-  const total = new Accumulator();
-  const groups: Record<GroupKind, Map<string, { acc: Accumulator; officeId: string | null; label: LocalizedText; order: string }>> = {
-    office: new Map(), service: new Map(), counter: new Map(), clerk: new Map(), day: new Map(), hour: new Map(),
-  };
-  const heat = new Map<string, { day: string; hour: number; steps: number; called: number; sum: number }>();
   const multi = offices.length > 1;
-  const get = (kind: GroupKind, key: string, officeId: string | null, label: () => LocalizedText, order: string) => {
-    const m = groups[kind];
-    let g = m.get(key);
-    if (!g) {
-      g = { acc: new Accumulator(), officeId, label: label(), order };
-      m.set(key, g);
-    }
-    return g.acc;
-  };
-  const officePrefix = (officeId: string, t: LocalizedText): LocalizedText => {
-    if (!multi) return t;
-    const o = names.offices.get(officeId)!.name;
-    return Object.fromEntries(Object.entries(t).map(([l, v]) => [l, `${(o as Record<string, string>)[l] ?? o.ja} ${v}`])) as LocalizedText;
+  const total = new Accumulator();
+  // Accumulators keyed cheaply per row; labels and order are worked out once per group at the end.
+  const byOffice = new Map<string, Accumulator>();
+  const byService = new Map<string, Accumulator>();
+  const byCounter = new Map<string, Accumulator>(); // `${officeId}|${counterId ?? ''}`
+  const byClerk = new Map<string, Accumulator>();
+  const byDay = new Map<string, Accumulator>();
+  const byHour: (Accumulator | undefined)[] = [];
+  const heat = new Map<string, { day: string; hour: number; steps: number; called: number; sum: number }>();
+  const acc = <K>(m: Map<K, Accumulator>, k: K): Accumulator => {
+    let a = m.get(k);
+    if (!a) m.set(k, (a = new Accumulator()));
+    return a;
   };
   const stmt = stepsStatement(db);
   for (const office of offices) {
     const lt = new LocalTime(office.timezone);
     const lo = startOfBusinessDay(from, office.timezone);
     const hi = endOfBusinessDay(to, office.timezone);
-    const officeAcc = get('office', office.id, office.id, () => office.name, String(names.offices.size + [...names.offices.keys()].indexOf(office.id)).padStart(6, '0'));
+    const officeAcc = acc(byOffice, office.id);
+    const counterAccs = new Map<string | null, Accumulator>();
     for (const r of stmt.iterate(office.id, lo, hi) as IterableIterator<RawStep>) {
       const [serviceId, counterId, clerkId, seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome] = r;
-      const svc = names.services.get(serviceId);
-      const step = { enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, seq, targetMs: (svc?.targetWaitMin ?? 30) * 60_000 };
+      const step: ReportStep = { enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, seq, targetMs: (names.services.get(serviceId)?.targetWaitMin ?? 30) * 60_000 };
       const slot = outcome === 'served' && endedAt !== null ? lt.slot(endedAt) : null;
       const day = lt.day(enqueuedAt);
       const hour = lt.hour(enqueuedAt);
       total.add(step, slot);
       officeAcc.add(step, slot);
-      get('service', serviceId, office.id, () => officePrefix(office.id, svc?.name ?? { ja: serviceId }), `${office.id}|${String(svc?.sortOrder ?? 999).padStart(4, '0')}`).add(step, slot);
-      const ck = counterId ?? '';
-      get('counter', `${office.id}|${ck}`, office.id, () => {
-        const c = counterId ? names.counters.get(counterId) : undefined;
-        return officePrefix(office.id, c ? c.name : counterId ? { ja: counterId } : NONE_LABEL);
-      }, `${office.id}|${counterId ? String(names.counters.get(counterId)?.sortOrder ?? 999).padStart(4, '0') : '9999'}`).add(step, slot);
-      get('clerk', clerkId ?? '', null, () => (clerkId ? { ja: names.staff.get(clerkId)?.name ?? clerkId } : NONE_LABEL), clerkId ? `0${names.staff.get(clerkId)?.name ?? clerkId}` : '1').add(step, slot);
-      get('day', day, null, () => ({ ja: day }), day).add(step, slot);
-      get('hour', String(hour), null, () => ({ ja: `${hour}時`, en: `${String(hour).padStart(2, '0')}:00` }), String(hour).padStart(2, '0')).add(step, slot);
-      const hk = `${day}|${hour}`;
+      acc(byService, serviceId).add(step, slot);
+      let c = counterAccs.get(counterId);
+      if (!c) {
+        c = acc(byCounter, `${office.id}|${counterId ?? ''}`);
+        counterAccs.set(counterId, c);
+      }
+      c.add(step, slot);
+      acc(byClerk, clerkId ?? '').add(step, slot);
+      acc(byDay, day).add(step, slot);
+      (byHour[hour] ??= new Accumulator()).add(step, slot);
+      const hk = day + hour;
       let cell = heat.get(hk);
       if (!cell) heat.set(hk, (cell = { day, hour, steps: 0, called: 0, sum: 0 }));
       cell.steps++;
@@ -179,16 +175,41 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
       }
     }
   }
-  const out = {} as Record<GroupKind, ReportRow[]>;
-  for (const kind of GROUP_KINDS) {
-    out[kind] = [...groups[kind].entries()]
-      .sort((a, b) => (a[1].order < b[1].order ? -1 : a[1].order > b[1].order ? 1 : 0))
-      .map(([key, g]) => ({ key: kind === 'counter' ? key.slice(key.indexOf('|') + 1) : key, officeId: g.officeId, label: g.label, ...g.acc.stats() }));
-  }
+  const withOffice = (officeId: string, t: LocalizedText): LocalizedText => {
+    if (!multi) return t;
+    const o = names.offices.get(officeId)!.name as Record<string, string>;
+    return Object.fromEntries(Object.entries(t).map(([l, v]) => [l, `${o[l] ?? o.ja} ${v}`])) as LocalizedText;
+  };
+  const officeOrder = (id: string) => String(offices.findIndex((o) => o.id === id)).padStart(3, '0');
+  const rows = <K>(m: Map<K, Accumulator>, describe: (k: K) => { key: string; officeId: string | null; label: LocalizedText; order: string }): ReportRow[] =>
+    [...m.entries()]
+      .map(([k, a]) => ({ d: describe(k), a }))
+      .sort((x, y) => (x.d.order < y.d.order ? -1 : x.d.order > y.d.order ? 1 : 0))
+      .map(({ d, a }) => ({ key: d.key, officeId: d.officeId, label: d.label, ...a.stats() }));
+  const groups: Record<GroupKind, ReportRow[]> = {
+    office: rows(byOffice, (id) => ({ key: id, officeId: id, label: names.offices.get(id)!.name, order: officeOrder(id) })),
+    service: rows(byService, (id) => {
+      const svc = names.services.get(id);
+      const officeId = svc?.officeId ?? '';
+      return { key: id, officeId, label: withOffice(officeId, svc?.name ?? { ja: id }), order: `${officeOrder(officeId)}|${String(svc?.sortOrder ?? 9999).padStart(4, '0')}|${id}` };
+    }),
+    counter: rows(byCounter, (k) => {
+      const officeId = k.slice(0, k.indexOf('|'));
+      const id = k.slice(officeId.length + 1);
+      const c = id ? names.counters.get(id) : undefined;
+      return { key: id, officeId, label: withOffice(officeId, c ? c.name : id ? { ja: id } : NONE_LABEL), order: `${officeOrder(officeId)}|${id ? String(c?.sortOrder ?? 9998).padStart(4, '0') : '9999'}|${id}` };
+    }),
+    clerk: rows(byClerk, (id) => {
+      const name = id ? names.staff.get(id)?.name ?? id : '';
+      return { key: id, officeId: null, label: id ? { ja: name } : NONE_LABEL, order: id ? `0${name}` : '1' };
+    }),
+    day: rows(byDay, (d) => ({ key: d, officeId: null, label: { ja: d }, order: d })),
+    hour: byHour.flatMap((a, h) => (a ? [{ key: String(h), officeId: null, label: { ja: `${h}時`, en: `${String(h).padStart(2, '0')}:00` }, ...a.stats() }] : [])),
+  };
   const heatmap = [...heat.values()]
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.hour - b.hour))
     .map((c) => ({ day: c.day, hour: c.hour, steps: c.steps, called: c.called, waitMeanMs: c.called ? c.sum / c.called : null }));
-  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), groups: out, heatmap, histogram: histogram(total.waits) };
+  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), groups, heatmap, histogram: histogram(total.waits) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +312,8 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
     for (let y = lo; y <= hi; y++) years.push(y);
   }
   if (years.length > MAX_SEASON_YEARS) throw new AppError('INVALID_INPUT', { reason: `at most ${MAX_SEASON_YEARS} years` });
-  const stmt = stepsStatement(db);
+  // Only what the comparison needs: fewer columns, less work per row.
+  const stmt = db.prepare('SELECT service_id, seq, enqueued_at, first_called_at, outcome FROM steps WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ?').raw(true);
   const periods: Record<string, SeasonPeriod[]> = {};
   const rows: SeasonRow[] = [];
   for (const office of offices) {
@@ -301,20 +323,25 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
     const serviceIds = [...names.services.values()].filter((s) => s.officeId === office.id).sort((a, b) => a.sortOrder - b.sortOrder).map((s) => s.id);
     const prev = new Map<string, SeasonRow>();
     for (const p of ps) {
-      const all = new Accumulator();
       const bySvc = new Map<string, Accumulator>();
       const days = new Set<string>();
+      let lastDay = -1;
       const lo = startOfBusinessDay(p.startDay, office.timezone);
       const hi = endOfBusinessDay(p.endDay, office.timezone);
-      for (const r of stmt.iterate(office.id, lo, hi) as IterableIterator<RawStep>) {
-        const [serviceId, , , seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome] = r;
-        const step = { enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, seq, targetMs: (names.services.get(serviceId)?.targetWaitMin ?? 30) * 60_000 };
-        days.add(lt.day(enqueuedAt));
-        all.add(step, null);
+      for (const r of stmt.iterate(office.id, lo, hi) as IterableIterator<[string, number, number, number | null, Outcome | null]>) {
+        const [serviceId, seq, enqueuedAt, firstCalledAt, outcome] = r;
+        const step: ReportStep = { enqueuedAt, firstCalledAt, startedAt: null, endedAt: null, outcome, seq, targetMs: (names.services.get(serviceId)?.targetWaitMin ?? 30) * 60_000 };
+        const d = Math.floor(enqueuedAt / 3_600_000); // rows come in time order: look the day up once per hour
+        if (d !== lastDay) {
+          days.add(lt.day(enqueuedAt));
+          lastDay = d;
+        }
         let a = bySvc.get(serviceId);
         if (!a) bySvc.set(serviceId, (a = new Accumulator()));
         a.add(step, null);
       }
+      const all = new Accumulator();
+      for (const a of bySvc.values()) all.merge(a);
       const labels = seasonLabels(p.year, p.startDay, p.endDay);
       const inProgress = opts.now !== undefined && lt.day(opts.now) <= p.endDay;
       const openDays = days.size;

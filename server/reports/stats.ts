@@ -133,6 +133,23 @@ export class Accumulator {
     }
   }
 
+  /** Fold another group's steps into this one (a total from its parts). */
+  merge(o: Accumulator): void {
+    this.steps += o.steps;
+    this.tickets += o.tickets;
+    for (const w of o.waits) this.waits.push(w);
+    for (const w of o.services) this.services.push(w);
+    for (const w of o.walks) this.walks.push(w);
+    this.served += o.served;
+    this.noShow += o.noShow;
+    this.cancelled += o.cancelled;
+    this.transferred += o.transferred;
+    this.unserved += o.unserved;
+    this.open += o.open;
+    this.withinTarget += o.withinTarget;
+    for (const s of o.servedSlots) this.servedSlots.add(s);
+  }
+
   stats(): GroupStats {
     const wait = distribution(this.waits);
     const activeHours = this.servedSlots.size;
