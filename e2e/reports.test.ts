@@ -136,6 +136,7 @@ describe('console reports in a browser', () => {
     const y2026 = rows.filter({ hasText: '2026年' });
     expect(await y2026.textContent()).toContain('令和8年');
     expect(await y2026.textContent()).toContain('令和7年度末〜令和8年度初');
+    expect(await y2026.textContent()).toContain('実施中'); // the clock is at 24 March 2026: the season is running
     expect(await y2026.locator('.rp-better').textContent()).toMatch(/▼−\d+\.\d分/); // the reform year is shorter than 2025
     // the figures on screen are the API's
     const api = await page.evaluate(async () => (await (await fetch('/api/reports/busy-season?offices=chuo,higashi')).json()) as { data: { rows: { officeId: string; serviceId: string | null; year: number; wait: { meanMs: number } }[] } });

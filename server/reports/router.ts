@@ -57,6 +57,7 @@ function sendCsv(res: Response, ascii: string, jaName: string, text: string): vo
 }
 
 const drain = (res: Response) => new Promise<void>((resolve, reject) => {
+  if (res.destroyed) return reject(new Error('client went away'));
   const done = () => { res.off('drain', done); res.off('close', closed); resolve(); };
   const closed = () => { res.off('drain', done); reject(new Error('client went away')); };
   res.once('drain', done);
@@ -133,6 +134,7 @@ export function reportsRouter(ctx: AppContext): Router {
       const hi = endOfBusinessDay(q.to, office.timezone);
       let after: { at: number; rowid: number } | null = null;
       for (;;) {
+        if (res.destroyed) return; // the client went away: stop reading
         const page = stepPage(db, office.id, lo, hi, after);
         if (page.length === 0 && !first) break;
         const chunk = fastCsvChunk(page.map((row) => stepCells(row, names, lt)), first ? STEP_HEADERS : null);
