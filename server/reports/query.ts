@@ -278,6 +278,9 @@ export interface SeasonReport {
 }
 
 export const MAX_SEASON_YEARS = 30;
+const SEASON_MAX_SERVICES = 1000;
+/** Service index for steps of a service no longer in the office's list. */
+const SEASON_OTHER = 1023;
 
 /** Calendar years that hold steps of these offices. */
 export function dataYears(db: DB, offices: OfficeInfo[]): number[] {
@@ -312,39 +315,51 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
     for (let y = lo; y <= hi; y++) years.push(y);
   }
   if (years.length > MAX_SEASON_YEARS) throw new AppError('INVALID_INPUT', { reason: `at most ${MAX_SEASON_YEARS} years` });
-  // Only what the comparison needs: fewer columns, less work per row.
-  const stmt = db.prepare('SELECT service_id, seq, enqueued_at, first_called_at, outcome FROM steps WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ?').raw(true);
   const periods: Record<string, SeasonPeriod[]> = {};
   const rows: SeasonRow[] = [];
+  const openDaysStmt = db.prepare('SELECT count(DISTINCT business_day) FROM tickets WHERE office_id = ? AND business_day >= ? AND business_day <= ?').pluck();
   for (const office of offices) {
     const lt = new LocalTime(office.timezone);
     const ps = seasonPeriods(db, office.id, years);
     periods[office.id] = ps;
     const serviceIds = [...names.services.values()].filter((s) => s.officeId === office.id).sort((a, b) => a.sortOrder - b.sortOrder).map((s) => s.id);
+    if (serviceIds.length > SEASON_MAX_SERVICES) throw new AppError('INVALID_INPUT', { reason: `more than ${SEASON_MAX_SERVICES} services in office ${office.id}` });
+    const targets = serviceIds.map((id) => names.services.get(id)!.targetWaitMin * 60_000);
+    // Seasons are the big read (every step of eight or more seasons). Each row comes back as ONE
+    // number — wait × 8192 + service index + flags — so no strings or arrays are made per row.
+    const stmt = db
+      .prepare(`SELECT (CASE WHEN first_called_at IS NULL THEN 0 ELSE first_called_at - enqueued_at END) * 8192
+          + (CASE service_id ${serviceIds.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${SEASON_OTHER} END)
+          + (seq = 1) * 1024 + (outcome IS 'unserved') * 2048 + (first_called_at IS NOT NULL) * 4096
+        FROM steps WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ?`)
+      .pluck();
+    const caseArgs = serviceIds.flatMap((id, i) => [id, i]);
     const prev = new Map<string, SeasonRow>();
     for (const p of ps) {
-      const bySvc = new Map<string, Accumulator>();
-      const days = new Set<string>();
-      let lastDay = -1;
+      const accs: Accumulator[] = serviceIds.map(() => new Accumulator());
+      const other = new Accumulator();
       const lo = startOfBusinessDay(p.startDay, office.timezone);
       const hi = endOfBusinessDay(p.endDay, office.timezone);
-      for (const r of stmt.iterate(office.id, lo, hi) as IterableIterator<[string, number, number, number | null, Outcome | null]>) {
-        const [serviceId, seq, enqueuedAt, firstCalledAt, outcome] = r;
-        const step: ReportStep = { enqueuedAt, firstCalledAt, startedAt: null, endedAt: null, outcome, seq, targetMs: (names.services.get(serviceId)?.targetWaitMin ?? 30) * 60_000 };
-        const d = Math.floor(enqueuedAt / 3_600_000); // rows come in time order: look the day up once per hour
-        if (d !== lastDay) {
-          days.add(lt.day(enqueuedAt));
-          lastDay = d;
+      for (const v of stmt.iterate(...caseArgs, office.id, lo, hi) as IterableIterator<number>) {
+        const flags = ((v % 8192) + 8192) % 8192;
+        const idx = flags & 1023;
+        const a = idx === SEASON_OTHER ? other : accs[idx]!;
+        a.steps++;
+        if (flags & 1024) a.tickets++;
+        if (flags & 2048) a.unserved++;
+        if (flags & 4096) {
+          const w = (v - flags) / 8192;
+          a.waits.push(w);
+          if (w <= (targets[idx] ?? 30 * 60_000)) a.withinTarget++;
         }
-        let a = bySvc.get(serviceId);
-        if (!a) bySvc.set(serviceId, (a = new Accumulator()));
-        a.add(step, null);
       }
+      const bySvc = new Map<string, Accumulator>(serviceIds.map((id, i) => [id, accs[i]!]));
+      if (other.steps) bySvc.set('', other);
+      const openDays = openDaysStmt.get(office.id, p.startDay, p.endDay) as number;
       const all = new Accumulator();
       for (const a of bySvc.values()) all.merge(a);
       const labels = seasonLabels(p.year, p.startDay, p.endDay);
       const inProgress = opts.now !== undefined && lt.day(opts.now) <= p.endDay;
-      const openDays = days.size;
       const make = (serviceId: string | null, acc: Accumulator): SeasonRow => {
         const wait = distribution(acc.waits);
         const count = serviceId === null ? acc.tickets : acc.steps;
@@ -354,7 +369,7 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
         const row: SeasonRow = {
           officeId: office.id,
           serviceId,
-          label: serviceId === null ? { ja: '全手続', en: 'All services' } : names.services.get(serviceId)?.name ?? { ja: serviceId },
+          label: serviceId === null ? { ja: '全手続', en: 'All services' } : names.services.get(serviceId)?.name ?? { ja: serviceId || 'その他', en: serviceId || 'Other' },
           year: p.year,
           startDay: p.startDay,
           endDay: p.endDay,

@@ -320,6 +320,9 @@ describe('busy-season comparison', () => {
     expect(all25.openDays).toBe(days.size);
     expect(all25.perDay).toBeCloseTo(e25.length / days.size, 9);
     expect(all25.labels).toEqual({ calendar: '2025年', era: '令和7年', fiscal: '令和6年度末〜令和7年度初' });
+    const within = e25.filter((s) => s.call! - s.enq <= TARGET[s.service]).length;
+    expect(all25.serviceLevel).toBeCloseTo(within / e25.length, 9);
+    expect(all25.withinTarget).toBe(within);
   });
 
   it('per service, with the change from the previous year, and unserved at close counted', () => {
