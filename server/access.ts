@@ -86,6 +86,13 @@ export const QUERY_ROUTES: QueryRoute[] = [
   // Receipt printing (issue 3, server/print/): a kiosk prints its ticket on its own network printer.
   { method: 'GET', path: '/api/print/printer', roles: ['kiosk'], example: '/api/print/printer' },
   { method: 'POST', path: '/api/print/tickets/:token', roles: ['kiosk'], example: '/api/print/tickets/{token}' },
+  // reports (server/reports): figures, busy-season comparison, CSV/XLSX exports; office scope checked per office
+  { method: 'GET', path: '/api/reports/summary', roles: MANAGERS, example: '/api/reports/summary?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/reports/busy-season', roles: MANAGERS, example: '/api/reports/busy-season?offices={office}' },
+  { method: 'GET', path: '/api/reports/summary.csv', roles: MANAGERS, example: '/api/reports/summary.csv?offices={office}&from=2026-03-01&to=2026-03-31&by=service' },
+  { method: 'GET', path: '/api/reports/summary.xlsx', roles: MANAGERS, example: '/api/reports/summary.xlsx?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/reports/busy-season.csv', roles: MANAGERS, example: '/api/reports/busy-season.csv?offices={office}' },
+  { method: 'GET', path: '/api/reports/steps.csv', roles: MANAGERS, example: '/api/reports/steps.csv?offices={office}&from=2026-03-01&to=2026-03-31' },
 ];
 
 export interface SocketRoute {

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AppContext } from './context.js';
 import { adminRouter } from './admin/router.js';
 import { printRouter } from './print/router.js';
+import { reportsRouter } from './reports/router.js';
 
 /**
  * Feature routers (reports, administration, printing …) mounted after the core routes.
@@ -11,5 +12,6 @@ export function loadRouters(ctx: AppContext): Router[] {
   return [
     adminRouter(ctx), // administration (issue 7)
     printRouter(ctx), // issue 3: receipt printing
+    reportsRouter(ctx),
   ];
 }
