@@ -6,10 +6,10 @@ import { insertDevice, seedOffice } from '../seed.js';
 import { migrate, openDatabase, type DB } from '../store/db.js';
 import { diffReplay } from '../store/replay.js';
 import { addDays, businessDays, isBusinessDay } from './calendar.js';
-import { memoizePrepare } from './demo.js';
 import { mmc } from './erlang.js';
 import { chuoProfile } from './profiles.js';
-import { expectedArrivals, simulate, type OfficeProfile } from './simulate.js';
+import { domainRuntime } from './domain.js';
+import { expectedArrivals, runDays, simulate, type OfficeProfile } from './simulate.js';
 
 function freshDb(): DB {
   const db = openDatabase(':memory:');
@@ -92,56 +92,79 @@ describe('the calendar', () => {
 });
 
 describe('simulator against queueing theory', () => {
-  it('M/M/3: mean wait within 10% of Erlang C', () => {
-    // One procedure, three counters, Poisson arrivals 0.35/min, exponential 6-minute service,
-    // nobody walks, no no-shows: an M/M/3 queue with ρ = 0.7, run through the real engine.
-    const c = 3;
-    const lambdaPerMin = 0.35;
-    const meanMin = 6;
+  // One procedure, three counters, Poisson arrivals 0.35/min, exponential 6-minute service,
+  // nobody walks, no no-shows: an M/M/3 queue with ρ = 0.7.
+  const c = 3;
+  const lambdaPerMin = 0.35;
+  const meanMin = 6;
+  function mmcDb(): DB {
     const db = freshDb();
     seedOffice(db, {
       id: 'mmc', name: { ja: '検証' }, hours: null, policy: { maxWaitMin: null, normalPerPriority: null },
       services: [{ prefix: 'Q', name: { ja: '検証' }, description: { ja: '' }, targetWaitMin: 10, defaultServiceMin: meanMin }],
       counters: Array.from({ length: c }, (_, i) => [String(i + 1), ['Q']] as [string, string[]]),
     });
-    const profile: OfficeProfile = {
-      officeId: 'mmc',
-      ticketsPerDay: lambdaPerMin * 60 * 20, // reception 01:00–21:00 at a flat rate
-      services: [{ prefix: 'Q', share: 1, busyBoost: 1, meanMin, cv: 1, dist: 'exponential', noShow: 0 }],
-      hourly: new Array<number>(24).fill(1),
-      reception: { open: '01:00', close: '21:00' },
-      staffing: () => ({ shifts: Array.from({ length: c }, (_, i) => ({ counter: String(i + 1), from: '01:00', to: '23:59' })), overtimeMin: 170 }),
-      dayWeight: () => 1,
-      priorityShare: 0,
-      walkSec: [0, 0],
-      slowShare: 0,
-      recallSec: 60,
-      langs: [['ja', 1]],
-      clerks: ['k1', 'k2', 'k3'],
-      kioskDeviceId: null,
-    };
-    const days = Array.from({ length: 40 }, (_, i) => addDays('2025-06-02', i));
-    const restore = memoizePrepare(db);
-    simulate({ db, profiles: [profile], days, seed: 'erlang' });
-    restore();
-    // Each day starts empty: count only residents who arrived after a two-hour warm-up.
+    return db;
+  }
+  const profile: OfficeProfile = {
+    officeId: 'mmc',
+    ticketsPerDay: lambdaPerMin * 60 * 20, // reception 01:00–21:00 at a flat rate
+    services: [{ prefix: 'Q', share: 1, busyBoost: 1, meanMin, cv: 1, dist: 'exponential', noShow: 0 }],
+    hourly: new Array<number>(24).fill(1),
+    reception: { open: '01:00', close: '21:00' },
+    staffing: () => ({ shifts: Array.from({ length: c }, (_, i) => ({ counter: String(i + 1), from: '01:00', to: '23:59' })), overtimeMin: 170 }),
+    dayWeight: () => 1,
+    priorityShare: 0,
+    walkSec: [0, 0],
+    slowShare: 0,
+    recallSec: 60,
+    langs: [['ja', 1]],
+    clerks: ['k1', 'k2', 'k3'],
+    kioskDeviceId: null,
+  };
+  const daysFrom = (n: number) => Array.from({ length: n }, (_, i) => addDays('2025-06-02', i));
+  const timeline = (steps: { enqueuedAt: number; firstCalledAt: number | null; startedAt: number | null; endedAt: number | null; outcome: string | null; counterId: string | null }[]) =>
+    steps.map((s) => [s.enqueuedAt, s.firstCalledAt, s.startedAt, s.endedAt, s.outcome, s.counterId].join(' ')).sort();
+
+  it('the bare domain and the engine write the same history for the same seed', () => {
+    const days = daysFrom(3);
+    const viaEngine = mmcDb();
+    simulate({ db: viaEngine, profiles: [profile], days, seed: 'same' });
+    const stored = (viaEngine.prepare("SELECT * FROM steps WHERE office_id = 'mmc'").all() as Record<string, unknown>[]).map((r) => ({
+      enqueuedAt: r.enqueued_at as number, firstCalledAt: r.first_called_at as number | null, startedAt: r.started_at as number | null, endedAt: r.ended_at as number | null, outcome: r.outcome as string | null, counterId: r.counter_id as string | null,
+    }));
+    const rt = domainRuntime(mmcDb(), startOfBusinessDay(days[0]!, 'Asia/Tokyo'));
+    runDays(rt, [profile], days, 'same');
+    rt.clock.set(startOfBusinessDay(addDays(days.at(-1)!, 1), 'Asia/Tokyo'));
+    rt.engine.tick();
+    expect(stored.length).toBeGreaterThan(1000);
+    expect(timeline(rt.engine.finished)).toEqual(timeline(stored));
+  });
+
+  it('M/M/3: mean wait within 10% of Erlang C over 300 simulated days', () => {
+    // Long enough for a stable mean: ~110 000 residents. Each day starts empty, so only those
+    // who arrived after a two-hour warm-up count.
+    const days = daysFrom(300);
+    const rt = domainRuntime(mmcDb(), startOfBusinessDay(days[0]!, 'Asia/Tokyo'));
+    runDays(rt, [profile], days, 'erlang');
+    rt.clock.set(startOfBusinessDay(addDays(days.at(-1)!, 1), 'Asia/Tokyo'));
+    rt.engine.tick();
     let sum = 0;
     let n = 0;
     let waited = 0;
-    for (const d of days) {
-      const from = startOfBusinessDay(d, 'Asia/Tokyo') + 3 * 60 * MINUTE_MS;
-      const rows = db.prepare('SELECT first_called_at - enqueued_at AS w FROM steps WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at < ?').all('mmc', from, from + 18 * 60 * MINUTE_MS) as { w: number }[];
-      for (const r of rows) {
-        sum += r.w / MINUTE_MS;
-        n += 1;
-        if (r.w > 0) waited += 1;
-      }
+    for (const s of rt.engine.finished) {
+      const minuteOfDay = ((s.enqueuedAt - startOfBusinessDay(days[0]!, 'Asia/Tokyo')) / MINUTE_MS) % 1440;
+      if (minuteOfDay < 180 || s.firstCalledAt === null) continue;
+      const w = (s.firstCalledAt - s.enqueuedAt) / MINUTE_MS;
+      sum += w;
+      n += 1;
+      if (w > 0) waited += 1;
     }
     const theory = mmc(c, lambdaPerMin, 1 / meanMin);
     const simulated = sum / n;
-    expect(n).toBeGreaterThan(10_000);
+    expect(rt.engine.finished.every((s) => s.outcome === 'served')).toBe(true);
+    expect(n).toBeGreaterThan(90_000);
     expect(Math.abs(simulated - theory.meanWait) / theory.meanWait).toBeLessThan(0.1);
-    expect(Math.abs(waited / n - theory.pWait)).toBeLessThan(0.05);
-    expect(db.prepare("SELECT count(*) AS n FROM steps WHERE outcome <> 'served'").get()).toEqual({ n: 0 });
+    expect(Math.abs(waited / n - theory.pWait)).toBeLessThan(0.03);
   }, 120_000);
 });

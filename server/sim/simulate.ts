@@ -6,6 +6,7 @@ import { ManualClock, MINUTE_MS } from '../queue/clock.js';
 import { startOfBusinessDay } from '../queue/time.js';
 import type { DB } from '../store/db.js';
 import { businessDays, busyLevel, dayFactor } from './calendar.js';
+import type { OfficeState } from '../queue/state.js';
 import { Rng } from './random.js';
 
 /**
@@ -189,15 +190,22 @@ interface CounterSim {
 const PRIORITY_REASONS = ['elderly', 'pregnant', 'disability', 'child'] as const;
 
 /** A mutable id source the engine draws from; reseeded per office-day so days are independent. */
-class IdSource {
+export class IdSource {
   rng = new Rng('ids');
   reseed(seed: string): void {
     this.rng = new Rng(seed);
   }
 }
 
+/** What the simulator needs from whatever runs the commands: the Engine, or the bare domain. */
+export interface SimExecutor {
+  execute(actor: Actor, cmd: AnyCommand): { stepId?: string };
+  state(officeId: string): OfficeState;
+  tick(): void;
+}
+
 export interface SimRuntime {
-  engine: Engine;
+  engine: SimExecutor;
   clock: ManualClock;
   ids: IdSource;
 }
@@ -227,18 +235,27 @@ export function simulate(opts: SimulateOptions): SimSummary[] {
   const last = days.at(-1)!;
   for (const p of opts.profiles) assertNoHistory(db, p.officeId, first, last);
   const rt = simEngine(db, startOfBusinessDay(first, 'Asia/Tokyo'));
-  for (const day of days) {
-    for (const p of opts.profiles) {
+  const wrap = opts.dayTransaction === false ? undefined : <T>(fn: () => T): T => db.transaction(fn)();
+  runDays(rt, opts.profiles, days, opts.seed, opts.scale ?? 1, wrap, opts.onDay);
+  return opts.profiles.map((p) => summarize(db, p.officeId, first, last));
+}
+
+/**
+ * Simulate the days in order, every office each day. Between days the clock goes to the office's
+ * midnight and the executor's housekeeping runs (the engine forgets finished past days).
+ */
+export function runDays(rt: SimRuntime, profiles: OfficeProfile[], days: string[], seed: string, scale = 1, wrapDay?: <T>(fn: () => T) => T, onDay?: SimulateOptions['onDay']): void {
+  for (const day of [...days].sort()) {
+    for (const p of profiles) {
       const tz = rt.engine.state(p.officeId).office.timezone;
-      // Each office lives its own day: the clock goes back to this office's morning (offices share no state).
+      // Each office lives its own day: the clock goes back to this office's midnight (offices share no state).
       rt.clock.set(startOfBusinessDay(day, tz));
-      rt.engine.tick(); // housekeeping as the server does each minute: forget finished past days
-      const run = () => simulateDay(rt, p, day, opts.seed, opts.scale ?? 1);
-      const tickets = opts.dayTransaction === false ? run() : db.transaction(run)();
-      opts.onDay?.({ officeId: p.officeId, day, tickets });
+      rt.engine.tick();
+      const run = () => simulateDay(rt, p, day, seed, scale);
+      const tickets = wrapDay ? wrapDay(run) : run();
+      onDay?.({ officeId: p.officeId, day, tickets });
     }
   }
-  return opts.profiles.map((p) => summarize(db, p.officeId, first, last));
 }
 
 /** Expected arrivals of each service on a day. */
