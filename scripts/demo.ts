@@ -4,7 +4,7 @@ import { seedDemo } from '../server/sim/demo.js';
 import { openDatabase } from '../server/store/db.js';
 
 /**
- * npm run demo [-- --db data/madoguchi.db --from 2024-11-25 --to 2026-11-24 --seed madoguchi-demo --scale 1 --small]
+ * npm run demo [-- --db data/madoguchi.db --from 2024-11-25 --to 2026-11-24 --seed madoguchi-demo --scale 1 --full | --small]
  * Seeds 中央区役所 and 東区役所 with simulated history (server/sim/demo.ts). Stop the server first.
  */
 const { values } = parseArgs({
@@ -16,12 +16,13 @@ const { values } = parseArgs({
     scale: { type: 'string' },
     'reform-year': { type: 'string' },
     small: { type: 'boolean' },
+    full: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  console.log('npm run demo -- [--db path] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--seed text] [--scale n] [--reform-year yyyy] [--small]');
+  console.log('npm run demo -- [--db path] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--seed text] [--scale n] [--reform-year yyyy] [--full] [--small]\n  default: two years up to yesterday, busy seasons (1 Mar – 30 Apr) in full plus one week a month; --full: every business day');
   process.exit(0);
 }
 
@@ -35,7 +36,7 @@ const db = openDatabase(dbPath);
 let lastYear = '';
 try {
   const result = await seedDemo(db, {
-    from: values.from, to: values.to, seed: values.seed, scale, small: values.small,
+    from: values.from, to: values.to, seed: values.seed, scale, small: values.small, coverage: values.full ? 'full' : 'seasons',
     reformYear: values['reform-year'] ? Number(values['reform-year']) : undefined,
     onDay: ({ day }) => {
       const ym = day.slice(0, 7);
