@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnouncementConfig, CallRecord } from '../common/types.js';
-import { AnnouncementQueue, announcementText, CallTracker, enNumberWords, jaCounterReading, jaCounterWords, jaNumberWords, jaTicketReading, MAX_LATE_MS, splitTicketNumber } from './speech.js';
+import { AnnouncementQueue, announcementText, CallTracker, enNumberWords, jaCounterReading, jaCounterWords, jaNumberWords, jaTicketReading, MAX_LATE_MS, pickVoice, speechGuardMs, splitTicketNumber } from './speech.js';
 
 const DEFAULT: AnnouncementConfig = {
   ja: '{number}番の方、{counter}番窓口へお越しください。{number}番の方、{counter}番窓口へお越しください。',
@@ -203,5 +203,29 @@ describe('AnnouncementQueue', () => {
     w.q.push(call(1, 'A-001', '3'));
     await w.runAll();
     expect(w.log.map((l) => l.what)).toEqual(['show A-001@3', 'chime A-001', 'start ja A-001/3', 'end ja A-001/3']);
+  });
+});
+
+describe('voice choice', () => {
+  const voices = [
+    { lang: 'en-US', name: 'Google US English', localService: false, default: true },
+    { lang: 'ja-JP', name: 'Google 日本語', localService: false },
+    { lang: 'ja_JP', name: 'Microsoft Haruka', localService: true },
+    { lang: 'en-GB', name: 'Daniel', localService: true },
+  ];
+
+  it('prefers a Japanese voice installed on the machine over a network voice', () => {
+    expect(pickVoice(voices, 'ja')!.name).toBe('Microsoft Haruka');
+    expect(pickVoice(voices, 'en')!.name).toBe('Daniel');
+  });
+
+  it('honours a chosen voice name and returns null when no voice of the language exists', () => {
+    expect(pickVoice(voices, 'ja', 'google')!.name).toBe('Google 日本語');
+    expect(pickVoice(voices.filter((v) => !v.lang.startsWith('ja')), 'ja')).toBeNull();
+    expect(pickVoice([], 'ja')).toBeNull();
+  });
+
+  it('gives long sentences more time before giving up on the engine', () => {
+    expect(speechGuardMs('あ'.repeat(50))).toBeGreaterThan(speechGuardMs('あ'));
   });
 });

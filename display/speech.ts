@@ -165,6 +165,8 @@ export class AnnouncementQueue<C> {
 
   private async run(): Promise<void> {
     this.running = true;
+    // Start outside the caller's stack (a React effect cannot render synchronously).
+    await Promise.resolve();
     try {
       for (let call = this.pending.shift(); call !== undefined; call = this.pending.shift()) {
         const started = this.deps.now();
@@ -189,4 +191,34 @@ export class AnnouncementQueue<C> {
       this.deps.idle?.();
     }
   }
+}
+
+/** What the display needs to know of a voice (a SpeechSynthesisVoice, or a fake in tests). */
+export interface VoiceInfo {
+  lang: string;
+  name: string;
+  localService?: boolean;
+  default?: boolean;
+}
+
+/**
+ * The voice for a language, or null when none is installed (then only the chime and the screen
+ * announce: a Japanese sentence in an English voice would be garbled). Voices on this machine
+ * (localService) come first: the network voices stop when the office network is down.
+ */
+export function pickVoice<V extends VoiceInfo>(voices: readonly V[], lang: 'ja' | 'en', preferredName?: string | null): V | null {
+  const norm = (l: string) => l.replace('_', '-').toLowerCase();
+  const candidates = voices.filter((v) => norm(v.lang) === lang || norm(v.lang).startsWith(`${lang}-`));
+  if (!candidates.length) return null;
+  if (preferredName) {
+    const named = candidates.find((v) => v.name.toLowerCase().includes(preferredName.toLowerCase()));
+    if (named) return named;
+  }
+  const score = (v: V) => (v.localService ? 2 : 0) + (v.default ? 1 : 0) + (lang === 'ja' && norm(v.lang) === 'ja-jp' ? 0.5 : 0) + (lang === 'en' && norm(v.lang) === 'en-us' ? 0.5 : 0);
+  return [...candidates].sort((a, b) => score(b) - score(a))[0]!;
+}
+
+/** How long speech may take before the display gives up on it (a stuck engine must not stop the queue). */
+export function speechGuardMs(text: string): number {
+  return 5000 + text.length * 300;
 }

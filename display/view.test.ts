@@ -27,9 +27,9 @@ const snap = {
 
 describe('display options', () => {
   it('reads services, counters, sound and recent from the URL', () => {
-    expect(parseDisplayOptions('?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8')).toEqual({ services: ['chuo-A', 'chuo-B'], counters: ['chuo-c1'], sound: false, recent: 8 });
-    expect(parseDisplayOptions('')).toEqual({ services: null, counters: null, sound: true, recent: 6 });
-    expect(parseDisplayOptions('?services=&recent=999&sound=on')).toEqual({ services: null, counters: null, sound: true, recent: 6 });
+    expect(parseDisplayOptions('?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka')).toEqual({ services: ['chuo-A', 'chuo-B'], counters: ['chuo-c1'], sound: false, recent: 8, voice: 'Haruka' });
+    expect(parseDisplayOptions('')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null });
+    expect(parseDisplayOptions('?services=&recent=999&sound=on')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null });
   });
 
   it('falls back to the device config, the URL winning', () => {

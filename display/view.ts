@@ -14,6 +14,8 @@ export interface DisplayOptions {
   sound: boolean;
   /** How many earlier calls to list. */
   recent: number;
+  /** Part of a voice name to prefer (e.g. "Haruka"); null = the best Japanese voice on the machine. */
+  voice: string | null;
 }
 
 export const DEFAULT_RECENT = 6;
@@ -26,8 +28,8 @@ function list(v: unknown): string[] | null {
 }
 
 /**
- * Options from the URL (`?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8`), falling
- * back to the device's config (`{services, counters, sound, recent}` set by an administrator).
+ * Options from the URL (`?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka`),
+ * falling back to the device's config (`{services, counters, sound, recent, voice}` set by an administrator).
  */
 export function parseDisplayOptions(search: string, config: Record<string, unknown> = {}): DisplayOptions {
   const q = new URLSearchParams(search);
@@ -38,6 +40,7 @@ export function parseDisplayOptions(search: string, config: Record<string, unkno
     counters: list(q.get('counters')) ?? list(config.counters),
     sound: !(soundRaw && /^(off|0|false|no)$/i.test(soundRaw)),
     recent: Number.isInteger(recentRaw) && recentRaw >= 0 && recentRaw <= 20 ? recentRaw : DEFAULT_RECENT,
+    voice: q.get('voice') || (typeof config.voice === 'string' && config.voice) || null,
   };
 }
 
