@@ -177,6 +177,8 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
     return () => clearInterval(t);
   }, [live.connected, socket, token, onRevoked]);
 
+  useWakeLock();
+
   const offline = !live.connected;
   if (!snap) {
     return (
@@ -253,16 +255,30 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
 
       {blocked && (
         <button className="enable-sound" data-testid="enable-sound" onClick={() => void sound.unlock()}>
-          🔊 音声を有効にする<br /><small>Enable sound</small>
+          音声を有効にする<br /><small>Enable sound</small>
         </button>
       )}
     </main>
   );
 }
 
+/** Keep the screen from sleeping (where the browser allows it); asked again when the page is shown. */
+function useWakeLock(): void {
+  useEffect(() => {
+    const nav = navigator as Navigator & { wakeLock?: { request(type: 'screen'): Promise<unknown> } };
+    if (!nav.wakeLock) return;
+    const request = () => {
+      if (document.visibilityState === 'visible') nav.wakeLock!.request('screen').catch(() => undefined);
+    };
+    request();
+    document.addEventListener('visibilitychange', request);
+    return () => document.removeEventListener('visibilitychange', request);
+  }, []);
+}
+
 function CounterTile({ c }: { c: PublicCounter }) {
   const state = c.current?.state ?? c.state;
-  const label = c.current ? c.current.display : c.state === 'paused' ? '休止中' : c.state === 'closed' ? '—' : '';
+  const label = c.current ? c.current.display : c.state === 'paused' ? '休止中' : '—';
   return (
     <li className={`counter ${state}`} data-counter={c.id}>
       <span className="label">{c.label}<small>番</small></span>

@@ -249,6 +249,48 @@ describe('lobby display with a real server', () => {
     await portrait.ctx.close();
   }, 120_000);
 
+  it("announces with the office's own template, repeating a number said once, then in English after Japanese", async () => {
+    srv.db.prepare('UPDATE offices SET announcement_json = ? WHERE id = ?').run(JSON.stringify({ ja: '{number}番のお客様、{counter}番窓口までお越しください。', en: 'Ticket {number}, counter {counter}, please.', english: true }), 'chuo');
+    srv.app.engine.reloadOffice('chuo');
+    await issue(srv.url, srv.kioskToken, 'chuo-A', 1);
+    const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken);
+    await counterCmd(srv.url, clerk1, 'chuo-c3', 'done').catch(() => undefined);
+    const called = await counterCmd(srv.url, clerk1, 'chuo-c3', 'call-next');
+    const n = Number(String(called.display).slice(2));
+    const r = await pollPage(page, (x) => x.utterances.length >= 2 && !!x.utterances[1]!.end && x, 20_000, 'Japanese then English');
+    expect(r.utterances.map((u) => [u.lang, u.text])).toEqual([
+      ['ja-JP', `エー ${n}番のお客様、3番窓口までお越しください。エー ${n}番のお客様、3番窓口までお越しください。`],
+      ['en-US', `Ticket A ${n}, counter 3, please.`],
+    ]);
+    expect(r.utterances[1]!.start!).toBeGreaterThanOrEqual(r.utterances[0]!.end!);
+    expect(r.chimes).toHaveLength(1);
+    await ctx.close();
+  }, 60_000);
+
+  it('when the browser blocks audio, a one-time button enables sound', async () => {
+    // A browser without the autoplay switch, as on a display PC started without kiosk flags.
+    const { chromium } = await import('playwright-core');
+    const { CHROMIUM } = await import('./browser.js');
+    const strict = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--autoplay-policy=document-user-activation-required'] });
+    try {
+      const { page } = await openDisplay(strict, srv.url, srv.displayToken);
+      const button = page.getByTestId('enable-sound');
+      await button.waitFor({ timeout: 10_000 });
+      expect(await button.textContent()).toContain('音声を有効にする');
+      await screenshot(page, 'display-enable-sound');
+      await button.click();
+      await button.waitFor({ state: 'detached', timeout: 10_000 });
+      // The screen works the same with or without sound.
+      await issue(srv.url, srv.kioskToken, 'chuo-A', 1);
+      await counterCmd(srv.url, clerk1, 'chuo-c3', 'done').catch(() => undefined);
+      const called = await counterCmd(srv.url, clerk1, 'chuo-c3', 'call-next');
+      await waitForText(page, '[data-testid="now-number"]', String(called.display));
+      expect((await rec(page)).chimes.map((c) => c.info.display)).toEqual([called.display]);
+    } finally {
+      await strict.close();
+    }
+  }, 60_000);
+
   it('a revoked display says so instead of going blank', async () => {
     const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken);
     srv.db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ?').run(Date.now(), 'display-1');
@@ -285,6 +327,7 @@ describe('lobby display across a server crash and restart', () => {
 
       await server.kill('SIGKILL');
       await page.getByTestId('offline').waitFor({ timeout: 30_000 });
+      await screenshot(page, 'display-offline');
       // The last state stays on screen while offline.
       expect(await page.getByTestId('now-number').textContent()).toBe(before.display);
 
@@ -305,5 +348,5 @@ describe('lobby display across a server crash and restart', () => {
       await server.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });
