@@ -18,5 +18,7 @@ export function runCommand(ctx: AppContext, principal: Principal, name: CommandN
   const parsed = commandSchemas[name].safeParse(raw);
   if (!parsed.success) throw new AppError('INVALID_INPUT', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   const cmd = { name, payload: parsed.data } as AnyCommand;
+  // A kiosk cannot flood the queue: a token bucket per device, refused before anything is issued.
+  if (name === 'ticket:issue' && principal.kind === 'device' && ctx.kioskIssueLimiter) ctx.kioskIssueLimiter.takeOrThrow(principal.device.id, ctx.clock.now());
   return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
 }

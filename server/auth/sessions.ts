@@ -79,3 +79,8 @@ export function readCookie(header: string | undefined, name: string): string | n
   }
   return null;
 }
+
+/** A device still paired (not revoked)? Sockets re-check this on every event. */
+export function isDeviceValid(db: DB, deviceId: string): boolean {
+  return db.prepare('SELECT 1 FROM devices WHERE id = ? AND revoked_at IS NULL').get(deviceId) !== undefined;
+}

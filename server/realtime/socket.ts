@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors.js';
 import type { ClientToServerEvents, Reply, ServerToClientEvents } from '../../common/events.js';
 import { subscribeSchema, type CommandName } from '../../common/schemas.js';
 import { SOCKET_ROUTES } from '../access.js';
-import { devicePrincipal, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
+import { devicePrincipal, isDeviceValid, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
 import { runCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
 import { assertOfficeAccess, roleOf } from '../http/auth.js';
@@ -28,6 +28,32 @@ function reply<T>(fn: () => T): Reply<T> {
     return { data: fn() };
   } catch (err) {
     return toAppError(err).toBody();
+  }
+}
+
+/**
+ * socket.io passes the ack as the LAST argument, wherever it is. Split an event's arguments into
+ * its payload and ack; more than one payload argument is malformed (answered INVALID_INPUT).
+ */
+export function splitArgs(args: unknown[]): { payload: unknown; ack: ((r: unknown) => void) | null; extra: boolean } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as (r: unknown) => void) : null;
+  const rest = ack ? args.slice(0, -1) : args;
+  return { payload: rest[0], ack, extra: rest.length > 1 };
+}
+
+/** Run an event handler: malformed arguments and any throw become an error ack, never a crash. */
+function handle(args: unknown[], fn: (payload: unknown) => unknown): void {
+  const { payload, ack, extra } = splitArgs(args);
+  const r = reply(() => {
+    if (extra) throw new AppError('INVALID_INPUT', { reason: 'one payload argument expected, then the acknowledgement callback' });
+    return fn(payload);
+  });
+  if (!ack) return;
+  try {
+    ack(r);
+  } catch {
+    /* the client went away; nothing to tell */
   }
 }
 
@@ -64,45 +90,50 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
       if (!route) throw new AppError('NOT_FOUND');
       // A staff session may have been revoked since the socket connected.
       const sp = socket.data.principal;
-      if (sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) {
+      // So may a device (revoked by an admin); admins also cut it off at once via disconnectWhere.
+      if ((sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) || (sp.kind === 'device' && !isDeviceValid(ctx.db, sp.device.id))) {
         socket.emit('session:ended', { reason: 'revoked' });
-        socket.disconnect(true);
+        // Disconnect once the refusal (the ack) has gone out.
+        setTimeout(() => socket.disconnect(true), 50);
         throw new AppError('UNAUTHENTICATED');
       }
       if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
     };
 
-    socket.on('office:subscribe', (payload, ack) => {
-      const r = reply(() => {
+    socket.on('office:subscribe', ((...args: unknown[]) =>
+      handle(args, (payload) => {
         guard('office:subscribe');
         const { officeId } = subscribeSchema.parse(payload);
         if (!ctx.engine.hasOffice(officeId)) throw new AppError('OFFICE_NOT_FOUND');
         assertOfficeAccess(socket.data.principal, officeId);
         return subscribe(socket, officeId);
-      });
-      if (typeof ack === 'function') ack(r);
-    });
+      })) as never);
 
-    socket.on('session:whoami', (_payload, ack) => {
-      const r = reply(() => {
+    socket.on('session:whoami', ((...args: unknown[]) =>
+      handle(args, () => {
         const sp = socket.data.principal;
         if (sp.kind === 'staff') return { kind: 'staff' as const, staff: sp.staff };
         if (sp.kind === 'device') return { kind: 'device' as const, device: sp.device };
         return { kind: 'none' as const };
+      })) as never);
+
+    // An event nobody handles still gets an answer when the client waits for one.
+    const known = new Set(SOCKET_ROUTES.map((r) => r.event));
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && known.has(event)) return;
+      handle(args, () => {
+        throw new AppError('NOT_FOUND');
       });
-      if (typeof ack === 'function') ack(r);
     });
 
     for (const route of SOCKET_ROUTES) {
       if (route.event === 'office:subscribe' || route.event === 'session:whoami') continue;
       const name = route.event as CommandName;
-      socket.on(name, ((payload: unknown, ack: unknown) => {
-        const r = reply(() => {
+      socket.on(name, ((...args: unknown[]) =>
+        handle(args, (payload) => {
           guard(name);
           return runCommand(ctx, socket.data.principal, name, payload);
-        });
-        if (typeof ack === 'function') (ack as (r: unknown) => void)(r);
-      }) as never);
+        })) as never);
     }
   });
 

@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import type { DB } from '../../server/store/db.js';
+
+/**
+ * A digest of every row of every table, to prove a refused request changed nothing.
+ * Left out, on purpose: `staff.failed_logins` / `staff.locked_until` (a refused sign-in counts
+ * towards the lock-out — that is the designed effect of a 401 from /api/auth/login).
+ */
+const IGNORED_COLUMNS: Record<string, string[]> = { staff: ['failed_logins', 'locked_until'] };
+
+export function dbDigest(db: DB): string {
+  const h = createHash('sha256');
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+  for (const { name } of tables) {
+    h.update(`#${name}\n`);
+    const ignored = IGNORED_COLUMNS[name] ?? [];
+    for (const r of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).iterate() as Iterable<Record<string, unknown>>) {
+      for (const c of ignored) delete r[c];
+      h.update(JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? String(v) : v)));
+      h.update('\n');
+    }
+  }
+  return h.digest('hex');
+}
