@@ -197,6 +197,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const services = visibleServices(snap, options);
   const highlighted = current !== null && tick < highlightUntil;
   const serviceOf = (id: string) => snap.services.find((s) => s.id === id);
+  const welcome = snap.office.texts?.displayWelcome?.ja?.trim() || null;
 
   return (
     <main className={`display${counters.length > 6 ? ' many-counters' : ''}`} data-testid="display">
@@ -214,6 +215,8 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
             <div className="now-counter"><span className="arrow">→</span><span data-testid="now-counter">{current.counterLabel}番窓口</span></div>
             <div className="now-en">Counter {current.counterLabel}{serviceOf(current.serviceId) ? ` · ${serviceOf(current.serviceId)!.name.ja}` : ''}</div>
           </>
+        ) : welcome ? (
+          <div className="welcome" data-testid="welcome">{welcome}</div>
         ) : (
           <div className="now-number empty" data-testid="now-number">—</div>
         )}

@@ -200,6 +200,18 @@ describe('lobby display with a real server', () => {
     await ctx.close();
   }, 60_000);
 
+  it("shows the office's welcome text while nobody has been called on this display", async () => {
+    srv.db.prepare('UPDATE offices SET texts_json = ? WHERE id = ?').run(JSON.stringify({ displayWelcome: { ja: '番号札をお取りください', en: 'Please take a ticket' } }), 'chuo');
+    srv.app.engine.reloadOffice('chuo');
+    const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken, { query: 'counters=chuo-c7' });
+    await waitForText(page, '[data-testid="welcome"]', '番号札をお取りください');
+    srv.db.prepare("UPDATE offices SET texts_json = '{}' WHERE id = ?").run('chuo');
+    srv.app.engine.reloadOffice('chuo');
+    await page.getByTestId('welcome').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('now-number').textContent()).toBe('—');
+    await ctx.close();
+  }, 30_000);
+
   it('screenshots at 1920×1080 and in portrait, legible from across the room', async () => {
     // A busy morning: more clerks, most counters calling or serving, people waiting everywhere.
     const extra = ['clerk3', 'clerk4', 'clerk5', 'clerk6', 'clerk7', 'clerk8'];
