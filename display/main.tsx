@@ -213,7 +213,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
           <>
             <div className="now-number" data-testid="now-number">{current.display}</div>
             <div className="now-counter"><span className="arrow">→</span><span data-testid="now-counter">{current.counterLabel}番窓口</span></div>
-            <div className="now-en">Counter {current.counterLabel}{serviceOf(current.serviceId) ? ` · ${serviceOf(current.serviceId)!.name.ja}` : ''}</div>
+            <div className="now-en">Counter {current.counterLabel}{serviceOf(current.serviceId) ? ` · ${serviceOf(current.serviceId)!.name.en || serviceOf(current.serviceId)!.name.ja}` : ''}</div>
           </>
         ) : welcome ? (
           <div className="welcome" data-testid="welcome">{welcome}</div>
