@@ -158,24 +158,26 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   // Revocation: the server says the session ended, or the socket gave up; ask whether the token
   // still holds. A valid token (devices never expire) just reconnects.
   const socket = live.socket;
+  const onRevokedRef = useRef(onRevoked);
+  onRevokedRef.current = onRevoked;
   useEffect(() => {
     if (!live.sessionEnded) return;
     void whoami(token).then((r) => {
-      if (r === 'revoked') onRevoked();
-      else socket?.connect();
+      if (r === 'revoked') onRevokedRef.current();
+      else if (r !== 'offline' && socket && !socket.connected) socket.connect();
     });
-  }, [live.sessionEnded, token, socket, onRevoked]);
+  }, [live.sessionEnded, token, socket]);
   useEffect(() => {
     if (live.connected || !socket) return;
     const t = setInterval(() => {
       if (socket.connected || socket.active) return; // socket.io is still retrying by itself
       void whoami(token).then((r) => {
-        if (r === 'revoked') onRevoked();
+        if (r === 'revoked') onRevokedRef.current();
         else if (r !== 'offline' && !socket.connected && !socket.active) socket.connect();
       });
     }, WATCHDOG_MS);
     return () => clearInterval(t);
-  }, [live.connected, socket, token, onRevoked]);
+  }, [live.connected, socket, token]);
 
   useWakeLock();
 

@@ -303,6 +303,20 @@ describe('lobby display with a real server', () => {
     }
   }, 60_000);
 
+  it('a display cut off by the server with a still valid token reconnects by itself and goes on announcing', async () => {
+    const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken);
+    srv.app.ctx.disconnectWhere!((p) => p.kind === 'device' && p.device.id === 'display-1', 'expired');
+    await page.getByTestId('offline').waitFor({ timeout: 10_000 });
+    await page.getByTestId('offline').waitFor({ state: 'detached', timeout: 20_000 });
+    await issue(srv.url, srv.kioskToken, 'chuo-A', 1);
+    await counterCmd(srv.url, clerk1, 'chuo-c3', 'done').catch(() => undefined);
+    const called = await counterCmd(srv.url, clerk1, 'chuo-c3', 'call-next');
+    const r = await pollPage(page, (x) => x.chimes.length >= 1 && x, 15_000, 'announcement after reconnect');
+    expect(r.chimes.map((c) => c.info.display)).toEqual([called.display]);
+    expect(await page.getByTestId('revoked').count()).toBe(0);
+    await ctx.close();
+  }, 60_000);
+
   it('a revoked display says so instead of going blank', async () => {
     const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken);
     srv.db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ?').run(Date.now(), 'display-1');
