@@ -194,7 +194,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const clock = officeClock(Date.now() + offsetRef.current, tz); // `tick` only re-renders each second
   const calls = todaysCalls(snap, options);
   const current = shown && dayIn(shown.at, tz) === snap.businessDay ? shown : null;
-  const recent = recentList(calls, current?.callId ?? null, options.recent);
+  const recent = recentList(calls, current, options.recent);
   const counters = visibleCounters(snap, options);
   const services = visibleServices(snap, options);
   const highlighted = current !== null && tick < highlightUntil;

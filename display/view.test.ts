@@ -69,9 +69,18 @@ describe('what a limited display shows', () => {
 
   it('lists earlier calls newest first, never those not yet announced', () => {
     const calls = [1, 2, 3, 4, 5].map((i) => call(i, 'chuo-A', 'chuo-c3'));
-    expect(recentList(calls, 3, 6).map((c) => c.callId)).toEqual([2, 1]);
-    expect(recentList(calls, 5, 2).map((c) => c.callId)).toEqual([4, 3]);
+    expect(recentList(calls, calls[2]!, 6).map((c) => c.callId)).toEqual([2, 1]);
+    expect(recentList(calls, calls[4]!, 2).map((c) => c.callId)).toEqual([4, 3]);
     expect(recentList(calls, null, 6)).toEqual([]);
+  });
+
+  it('lists each number once, and not the number on screen (a recall is not listed under itself)', () => {
+    const a1 = call(1, 'chuo-A', 'chuo-c3');
+    const b2 = call(2, 'chuo-B', 'chuo-c1');
+    const a1recall = { ...a1, callId: 3, recall: true };
+    const b2recall = { ...b2, callId: 4, recall: true };
+    expect(recentList([a1, b2, a1recall], a1recall, 6).map((c) => c.callId)).toEqual([2]);
+    expect(recentList([a1, b2, a1recall, b2recall, call(5, 'chuo-C', 'chuo-c4')], call(5, 'chuo-C', 'chuo-c4'), 6).map((c) => c.callId)).toEqual([4, 3]);
   });
 });
 

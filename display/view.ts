@@ -82,12 +82,20 @@ export function todaysCalls(snap: Pick<PublicSnapshot, 'recentCalls' | 'business
 
 /**
  * The earlier calls listed under the large number, newest first: only calls already announced
- * (up to the one on screen), so the list never runs ahead of the voice; the call on screen is
- * not repeated in the list.
+ * (up to the one on screen), so the list never runs ahead of the voice. Each number appears once
+ * (its latest call or recall), and the number on screen is not repeated in the list.
  */
-export function recentList(calls: readonly CallRecord[], shownCallId: number | null, max: number): CallRecord[] {
-  if (shownCallId === null) return [];
-  return calls.filter((c) => c.callId < shownCallId).sort((a, b) => b.callId - a.callId).slice(0, max);
+export function recentList(calls: readonly CallRecord[], shown: Pick<CallRecord, 'callId' | 'display'> | null, max: number): CallRecord[] {
+  if (shown === null) return [];
+  const seen = new Set<string>([shown.display]);
+  const out: CallRecord[] = [];
+  for (const c of [...calls].filter((c) => c.callId < shown.callId).sort((a, b) => b.callId - a.callId)) {
+    if (out.length >= max) break;
+    if (seen.has(c.display)) continue;
+    seen.add(c.display);
+    out.push(c);
+  }
+  return out;
 }
 
 /** "3月24日(火)" and "09:30" in the office time zone. */
