@@ -34,9 +34,10 @@ export function checkStore(db: DB, ledger: Ledger, server: PublicSnapshot | null
     if (!ok) out.push(what);
   };
   db.transaction(() => {
-    const idem = db.prepare('SELECT result_json FROM idempotency WHERE command_id = ?');
+    // Keys are stored per actor ("<actor>|<command id>"; see idempotencyKey in server/engine.ts).
+    const idem = db.prepare("SELECT result_json FROM idempotency WHERE command_id LIKE '%|' || ? ESCAPE '\\'");
     for (const a of ledger.acked) {
-      const row = idem.get(a.commandId) as { result_json: string } | undefined;
+      const row = idem.get(a.commandId.replace(/[\\%_]/g, (c) => '\\' + c)) as { result_json: string } | undefined;
       const stored = row ? (JSON.parse(row.result_json) as CommandResult) : null;
       check(!!stored && stored.version === a.result.version && stored.ticketId === a.result.ticketId && stored.stepId === a.result.stepId, `acknowledged ${a.name} ${a.commandId} lost`);
     }
