@@ -289,13 +289,29 @@ describe('lobby display with a real server', () => {
     const { CHROMIUM } = await import('./browser.js');
     const strict = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--autoplay-policy=document-user-activation-required'] });
     try {
-      const { page } = await openDisplay(strict, srv.url, srv.displayToken);
-      const button = page.getByTestId('enable-sound');
-      await button.waitFor({ timeout: 10_000 });
-      expect(await button.textContent()).toContain('音声を有効にする');
+      // Playwright's own evaluations count as user gestures (and would unlock audio), so the page
+      // reports the button through the console and the test clicks with the mouse only.
+      const ctx = await strict.newContext({ viewport: { width: 1920, height: 1080 } });
+      const page = await ctx.newPage();
+      await page.addInitScript(fakeSpeech, { voices: true });
+      await page.addInitScript(() => {
+        new MutationObserver(() => {
+          const b = document.querySelector('[data-testid="enable-sound"]');
+          const w = window as unknown as { __shown?: boolean };
+          if (b && !w.__shown) {
+            w.__shown = true;
+            const r = b.getBoundingClientRect();
+            console.log(`enable-sound ${Math.round(r.x + r.width / 2)} ${Math.round(r.y + r.height / 2)}`);
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
+      const shown = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('enable-sound '), timeout: 20_000 });
+      await page.goto(`${srv.url}/display/?device=${encodeURIComponent(srv.displayToken)}`);
+      const [, x, y] = (await shown).text().split(' ').map(Number);
       await screenshot(page, 'display-enable-sound');
-      await button.click();
-      await button.waitFor({ state: 'detached', timeout: 10_000 });
+      await page.mouse.click(x!, y!);
+      const button = page.getByTestId('enable-sound');
+      await button.waitFor({ state: 'detached', timeout: 12_000 });
       // The screen works the same with or without sound.
       await issue(srv.url, srv.kioskToken, 'chuo-A', 1);
       await counterCmd(srv.url, clerk1, 'chuo-c3', 'done').catch(() => undefined);
