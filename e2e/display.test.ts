@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -389,6 +389,47 @@ describe('lobby display across a server crash and restart', () => {
       expect(await page.locator('[data-counter="chuo-c3"] .current').textContent()).toBe('A-002');
       await waitForText(page, '[data-testid="recent"] li', String(before.display));
       await screenshot(page, 'display-after-restart');
+    } finally {
+      await browser.close();
+      await server.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('after the database is restored from an older backup, the display takes the older state and goes on announcing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-display-'));
+    const dbPath = join(dir, 'office.db');
+    const office = await makeTestDb({ path: dbPath, now: Date.now() });
+    office.db.close();
+    copyFileSync(dbPath, join(dir, 'backup.db')); // the "backup": before any ticket
+    let server = await spawnServerProcess({ dbPath });
+    const browser = await launchBrowser();
+    try {
+      let cookie = await login(server.url, 'clerk1');
+      await counterCmd(server.url, cookie, 'chuo-c3', 'open');
+      await issue(server.url, office.kioskToken, 'chuo-B', 5);
+      await issue(server.url, office.kioskToken, 'chuo-A', 1);
+      for (let i = 0; i < 5; i++) {
+        await counterCmd(server.url, cookie, 'chuo-c3', 'call-next').catch(() => undefined);
+        await counterCmd(server.url, cookie, 'chuo-c3', 'done').catch(() => undefined);
+      }
+      const { page } = await openDisplay(browser, server.url, office.displayToken);
+      await waitForText(page, '[data-testid="now-number"]', 'A-');
+
+      await server.kill('SIGKILL');
+      for (const f of ['', '-wal', '-shm']) rmSync(`${dbPath}${f}`, { force: true });
+      copyFileSync(join(dir, 'backup.db'), dbPath);
+      server = await spawnServerProcess({ dbPath, port: server.port });
+      // The restored office has no call yet and nobody waiting.
+      await waitForText(page, '[data-testid="now-number"]', '—', 30_000);
+      await waitForText(page, '[data-testid="waiting"] [data-service="chuo-A"] b', '0');
+      cookie = await login(server.url, 'clerk1');
+      await counterCmd(server.url, cookie, 'chuo-c3', 'open');
+      await issue(server.url, office.kioskToken, 'chuo-A', 1);
+      const called = await counterCmd(server.url, cookie, 'chuo-c3', 'call-next');
+      expect(called.display).toBe('A-001');
+      const r = await pollPage(page, (x) => x.utterances.length >= 1 && x, 20_000, 'announcement after restore');
+      expect(r.utterances[0]!.text).toBe('エー 1番の方、3番窓口へお越しください。エー 1番の方、3番窓口へお越しください。');
     } finally {
       await browser.close();
       await server.kill('SIGKILL');
