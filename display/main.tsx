@@ -111,6 +111,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const snapRef = useRef<PublicSnapshot | null>(null);
   snapRef.current = snap;
   const trackerRef = useRef(new CallTracker());
+  const versionSeenRef = useRef(-1);
   const queueRef = useRef<AnnouncementQueue<CallRecord> | null>(null);
   if (!queueRef.current) {
     queueRef.current = new AnnouncementQueue<CallRecord>({
@@ -138,8 +139,10 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   useEffect(() => {
     if (!snap) return;
     const tracker = trackerRef.current;
-    const first = tracker.highestSeen === null;
-    const fresh = tracker.update(snap.recentCalls, snap.now, (c) => callMatches(c, options) && dayIn(c.at, snap.office.timezone) === snap.businessDay);
+    // First snapshot, or one from a restored database (version gone back): show, do not announce.
+    const first = tracker.highestSeen === null || snap.version < versionSeenRef.current;
+    versionSeenRef.current = snap.version;
+    const fresh = tracker.update(snap.recentCalls, snap.now, (c) => callMatches(c, options) && dayIn(c.at, snap.office.timezone) === snap.businessDay, snap.version);
     if (first) setShown(todaysCalls(snap, options).at(-1) ?? null);
     if (fresh.length) queueRef.current!.push(...fresh);
   }, [snap, options]);

@@ -116,6 +116,16 @@ describe('CallTracker announces each call once', () => {
     expect(t.update([call(1, 'A-001', '1'), call(2, 'A-002', '3')], 1_000_002)).toEqual([]);
   });
 
+  it('after a database restore (version going back) starts again and announces the new calls', () => {
+    const t = new CallTracker();
+    t.update([call(500, 'A-050', '1')], 1_000_500, undefined, 600);
+    // Restored from a backup: lower version and lower call ids; nothing old is announced…
+    expect(t.update([call(100, 'A-010', '1')], 1_000_100, undefined, 120)).toEqual([]);
+    expect(t.highestSeen).toBe(100);
+    // …and the next call, though its id is below the old mark, is announced.
+    expect(t.update([call(100, 'A-010', '1'), call(121, 'A-011', '3')], 1_000_121, undefined, 121).map((c) => c.callId)).toEqual([121]);
+  });
+
   it('does not announce calls missed long ago while offline (they are only shown)', () => {
     const t = new CallTracker();
     t.update([call(1, 'A-001', '1')], 1_000_001);

@@ -97,15 +97,23 @@ export const MAX_LATE_MS = 2 * 60_000;
  */
 export class CallTracker {
   private mark: number | null = null;
+  private version = -1;
 
   get highestSeen(): number | null {
     return this.mark;
   }
 
-  /** Returns the calls to announce, oldest first. `now` is the snapshot's server time. */
-  update(calls: readonly CallRecord[], now: number, accept: (c: CallRecord) => boolean = () => true): CallRecord[] {
+  /**
+   * Returns the calls to announce, oldest first. `now` is the snapshot's server time. A snapshot
+   * whose version went backwards comes from a restored database: start again as on first load.
+   */
+  update(calls: readonly CallRecord[], now: number, accept: (c: CallRecord) => boolean = () => true, version?: number): CallRecord[] {
     const sorted = [...calls].sort((a, b) => a.callId - b.callId);
     const top = sorted.at(-1)?.callId ?? null;
+    if (version !== undefined) {
+      if (version < this.version) this.mark = null;
+      this.version = version;
+    }
     if (this.mark === null) {
       this.mark = top ?? 0;
       return [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -289,13 +289,29 @@ describe('lobby display with a real server', () => {
     const { CHROMIUM } = await import('./browser.js');
     const strict = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--autoplay-policy=document-user-activation-required'] });
     try {
-      const { page } = await openDisplay(strict, srv.url, srv.displayToken);
-      const button = page.getByTestId('enable-sound');
-      await button.waitFor({ timeout: 10_000 });
-      expect(await button.textContent()).toContain('音声を有効にする');
+      // Playwright's own evaluations count as user gestures (and would unlock audio), so the page
+      // reports the button through the console and the test clicks with the mouse only.
+      const ctx = await strict.newContext({ viewport: { width: 1920, height: 1080 } });
+      const page = await ctx.newPage();
+      await page.addInitScript(fakeSpeech, { voices: true });
+      await page.addInitScript(() => {
+        new MutationObserver(() => {
+          const b = document.querySelector('[data-testid="enable-sound"]');
+          const w = window as unknown as { __shown?: boolean };
+          if (b && !w.__shown) {
+            w.__shown = true;
+            const r = b.getBoundingClientRect();
+            console.log(`enable-sound ${Math.round(r.x + r.width / 2)} ${Math.round(r.y + r.height / 2)}`);
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
+      const shown = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('enable-sound '), timeout: 20_000 });
+      await page.goto(`${srv.url}/display/?device=${encodeURIComponent(srv.displayToken)}`);
+      const [, x, y] = (await shown).text().split(' ').map(Number);
       await screenshot(page, 'display-enable-sound');
-      await button.click();
-      await button.waitFor({ state: 'detached', timeout: 10_000 });
+      await page.mouse.click(x!, y!);
+      const button = page.getByTestId('enable-sound');
+      await button.waitFor({ state: 'detached', timeout: 12_000 });
       // The screen works the same with or without sound.
       await issue(srv.url, srv.kioskToken, 'chuo-A', 1);
       await counterCmd(srv.url, clerk1, 'chuo-c3', 'done').catch(() => undefined);
@@ -373,6 +389,47 @@ describe('lobby display across a server crash and restart', () => {
       expect(await page.locator('[data-counter="chuo-c3"] .current').textContent()).toBe('A-002');
       await waitForText(page, '[data-testid="recent"] li', String(before.display));
       await screenshot(page, 'display-after-restart');
+    } finally {
+      await browser.close();
+      await server.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('after the database is restored from an older backup, the display takes the older state and goes on announcing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-display-'));
+    const dbPath = join(dir, 'office.db');
+    const office = await makeTestDb({ path: dbPath, now: Date.now() });
+    office.db.close();
+    copyFileSync(dbPath, join(dir, 'backup.db')); // the "backup": before any ticket
+    let server = await spawnServerProcess({ dbPath });
+    const browser = await launchBrowser();
+    try {
+      let cookie = await login(server.url, 'clerk1');
+      await counterCmd(server.url, cookie, 'chuo-c3', 'open');
+      await issue(server.url, office.kioskToken, 'chuo-B', 5);
+      await issue(server.url, office.kioskToken, 'chuo-A', 1);
+      for (let i = 0; i < 5; i++) {
+        await counterCmd(server.url, cookie, 'chuo-c3', 'call-next').catch(() => undefined);
+        await counterCmd(server.url, cookie, 'chuo-c3', 'done').catch(() => undefined);
+      }
+      const { page } = await openDisplay(browser, server.url, office.displayToken);
+      await waitForText(page, '[data-testid="now-number"]', 'A-');
+
+      await server.kill('SIGKILL');
+      for (const f of ['', '-wal', '-shm']) rmSync(`${dbPath}${f}`, { force: true });
+      copyFileSync(join(dir, 'backup.db'), dbPath);
+      server = await spawnServerProcess({ dbPath, port: server.port });
+      // The restored office has no call yet and nobody waiting.
+      await waitForText(page, '[data-testid="now-number"]', '—', 30_000);
+      await waitForText(page, '[data-testid="waiting"] [data-service="chuo-A"] b', '0');
+      cookie = await login(server.url, 'clerk1');
+      await counterCmd(server.url, cookie, 'chuo-c3', 'open');
+      await issue(server.url, office.kioskToken, 'chuo-A', 1);
+      const called = await counterCmd(server.url, cookie, 'chuo-c3', 'call-next');
+      expect(called.display).toBe('A-001');
+      const r = await pollPage(page, (x) => x.utterances.length >= 1 && x, 20_000, 'announcement after restore');
+      expect(r.utterances[0]!.text).toBe('エー 1番の方、3番窓口へお越しください。エー 1番の方、3番窓口へお越しください。');
     } finally {
       await browser.close();
       await server.kill('SIGKILL');

@@ -42,6 +42,9 @@ export function useLiveOffice<S extends PublicSnapshot | StaffSnapshot>(officeId
       setSnapshot(snap as S);
     };
     socket.on('connect', () => {
+      // The snapshot after a (re)connect is authoritative, even with a lower version (the
+      // server's database was restored from a backup); without this a screen would freeze.
+      versionRef.current = -1;
       setConnected(true);
       socket.emit('office:subscribe', { officeId }, (reply) => {
         try {
