@@ -62,6 +62,7 @@ describe('administration in the browser', () => {
     // The kiosk, never reloaded, shows it.
     await kiosk.getByText('パスポート申請').first().waitFor({ timeout: 5000 });
     expect(kioskLoads).toBe(1);
+    await kiosk.getByText('パスポート申請').first().scrollIntoViewIfNeeded();
     await screenshot(kiosk, 'admin-kiosk-shows-new-service');
 
     // A refused change shows the server's message and changes nothing.
