@@ -24,7 +24,7 @@ describe('seedDemo, small variant, on the test kit database', () => {
     const t = await makeTestDb();
     db = t.db;
     result = await seedDemo(db, { small: true });
-  }, 120_000);
+  }, 240_000);
 
   it('adds 東区役所 with its own counters, devices and staff', () => {
     expect(db.prepare("SELECT name_json FROM offices WHERE id = 'higashi'").get()).toEqual({ name_json: expect.stringContaining('東区役所') });

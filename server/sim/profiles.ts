@@ -68,9 +68,9 @@ export function chuoProfile(opts: { reformYear?: number; kioskDeviceId?: string 
     reception: { open: '08:30', close: '17:15' },
     staffing(ctx: DayContext): Staffing {
       if (ctx.level > 0 && ctx.year >= reformYear) {
-        return { shifts: allDay([...base, '12', '13', '14'], ['2', '7', '9', '12']), overtimeMin: 90 };
+        return { shifts: allDay([...base, '12', '13', '14'], ['2', '7', '9', '12']), overtimeMin: ctx.level >= 0.5 ? 120 : 30 };
       }
-      return { shifts: allDay(base, ['2', '5', '7', '9', '11']), overtimeMin: ctx.level >= 0.5 ? 90 : 30 };
+      return { shifts: allDay(base, ['2', '5', '7', '9', '11']), overtimeMin: ctx.level >= 0.5 ? 120 : 30 };
     },
     priorityShare: 0.02,
     walkSec: [15, 75],
@@ -104,7 +104,7 @@ export function higashiProfile(opts: { kioskDeviceId?: string | null } = {}): Of
     hourly: WARD_HOURLY,
     reception: { open: '08:30', close: '17:15' },
     staffing(ctx: DayContext): Staffing {
-      return { shifts: allDay(labels, ['2', '4', '7']), overtimeMin: ctx.level >= 0.5 ? 60 : 30 };
+      return { shifts: allDay(labels, ['2', '4', '7']), overtimeMin: ctx.level >= 0.5 ? 90 : 30 };
     },
     yearFactor: (year) => 1 + 0.05 * (year - 2025),
     priorityShare: 0.02,

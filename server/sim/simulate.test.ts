@@ -36,13 +36,13 @@ describe('simulate drives the real engine', () => {
   it('is deterministic: the same seed writes the same history, another seed a different one', () => {
     const runs = ['s1', 's1', 's2'].map((seed) => {
       const db = chuoDb();
-      const [summary] = simulate({ db, profiles: [chuoProfile()], days, seed, scale: 0.5 });
+      const [summary] = simulate({ db, profiles: [chuoProfile()], days, seed, scale: 0.3 });
       return { summary, digest: historyDigest(db) };
     });
-    expect(runs[0]!.summary!.tickets).toBeGreaterThan(100);
+    expect(runs[0]!.summary!.tickets).toBeGreaterThan(80);
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]!.digest).not.toBe(runs[0]!.digest);
-  });
+  }, 120_000);
 
   it('writes a day a real office would: hours, lunch rotation, transfers, no-shows, closed at the end', () => {
     const db = chuoDb();
@@ -67,7 +67,7 @@ describe('simulate drives the real engine', () => {
     expect((db.prepare("SELECT count(*) AS n FROM steps WHERE state <> 'ended'").get() as { n: number }).n).toBe(0);
     expect((db.prepare("SELECT count(*) AS n FROM counters WHERE state <> 'closed' OR clerk_id IS NOT NULL").get() as { n: number }).n).toBe(0);
     expect(diffReplay(db, 'chuo')).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses to write over days that already have history', () => {
     const db = chuoDb();
@@ -139,7 +139,7 @@ describe('simulator against queueing theory', () => {
     rt.engine.tick();
     expect(stored.length).toBeGreaterThan(1000);
     expect(timeline(rt.engine.finished)).toEqual(timeline(stored));
-  });
+  }, 120_000);
 
   it('M/M/3: mean wait within 10% of Erlang C over 300 simulated days', () => {
     // Long enough for a stable mean: ~110 000 residents. Each day starts empty, so only those
@@ -166,5 +166,5 @@ describe('simulator against queueing theory', () => {
     expect(n).toBeGreaterThan(90_000);
     expect(Math.abs(simulated - theory.meanWait) / theory.meanWait).toBeLessThan(0.1);
     expect(Math.abs(waited / n - theory.pWait)).toBeLessThan(0.03);
-  }, 120_000);
+  }, 240_000);
 });
