@@ -466,6 +466,17 @@ describe('report routes and exports', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('logs every export in the audit log and refuses a reversed range for the steps CSV', async () => {
+    const before = (srv.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'report.export'`).pluck().get() as number);
+    await (await get('/api/reports/summary.csv?offices=chuo&from=2026-03-24&to=2026-03-24&by=hour')).arrayBuffer();
+    const rows = srv.db.prepare(`SELECT staff_id, target FROM audit_log WHERE action = 'report.export' ORDER BY id`).all() as { staff_id: string; target: string }[];
+    expect(rows.length).toBe(before + 1);
+    expect(rows.at(-1)).toEqual({ staff_id: 'supervisor', target: 'summary.csv:hour' });
+    const bad = await get('/api/reports/steps.csv?offices=chuo&from=2026-03-25&to=2026-03-24');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
+  });
+
   it('the JSON summary carries the same figures as the module', async () => {
     const res = await get('/api/reports/summary?offices=chuo&from=2026-03-24&to=2026-03-24');
     const body = (await res.json()) as { data: SummaryReport };
