@@ -33,7 +33,14 @@ export const ERRORS = {
   NO_SHOW_TOO_EARLY: { status: 409, ja: '不在にするには、先に再呼出をしてください。', en: 'Recall the ticket before marking a no-show.' },
   SAME_SERVICE: { status: 409, ja: '同じ用件には引き継げません。', en: 'Cannot transfer to the same service.' },
   IDEMPOTENCY_CONFLICT: { status: 409, ja: '同じ操作IDが別の操作に使われています。', en: 'This command id was used for another command.' },
+  PREFIX_TAKEN: { status: 409, ja: 'この記号は同じ庁舎の別の用件で使われています。', en: 'Another service of this office already uses this prefix.' },
+  LABEL_TAKEN: { status: 409, ja: 'この窓口番号は既に使われています。', en: 'Another counter already has this label.' },
+  LOGIN_TAKEN: { status: 409, ja: 'このログインIDは既に使われています。', en: 'This login is already taken.' },
+  COUNTER_IN_USE: { status: 409, ja: '窓口が開いているため無効にできません。先に窓口を閉じてください。', en: 'Close the counter before deactivating it.' },
+  CANNOT_CHANGE_SELF: { status: 409, ja: '自分自身のアカウントを無効化・権限変更することはできません。', en: 'You cannot disable or demote your own account.' },
   CONFLICT: { status: 409, ja: '他の変更と競合しました。', en: 'Conflicting change.' },
+  PRINTER_NOT_CONFIGURED: { status: 409, ja: 'この発券機にはプリンターが設定されていません。', en: 'No receipt printer is set up for this kiosk.' },
+  PRINTER_UNREACHABLE: { status: 503, ja: 'プリンターに接続できません。係員にお声がけください。', en: 'The receipt printer cannot be reached; please ask staff.' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 

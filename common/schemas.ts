@@ -52,6 +52,15 @@ export const loginSchema = z.strictObject({
   password: z.string().min(1).max(256),
 });
 
+/** A new password: 10–256 characters (a passphrase is welcome). */
+export const newPassword = z.string().min(10).max(256);
+
+/** Changing one's own password. */
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(256),
+  newPassword,
+});
+
 /** The display ticker line a supervisor sets (empty clears it). */
 export const tickerSchema = z.strictObject({
   ticker: z.string().trim().max(200),

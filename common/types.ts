@@ -40,6 +40,17 @@ export interface Office {
   kioskPriority: boolean;
   ticker: string;
   announcement: AnnouncementConfig;
+  /** Texts set by the admin for tickets and displays (absent keys → the app's default). */
+  texts?: OfficeTexts;
+}
+
+export interface OfficeTexts {
+  /** Printed at the top of a ticket (e.g. the office name line). */
+  ticketHeader?: LocalizedText;
+  /** Printed at the bottom of a ticket (e.g. "keep this ticket"). */
+  ticketFooter?: LocalizedText;
+  /** Shown on the lobby display when nobody is being called. */
+  displayWelcome?: LocalizedText;
 }
 
 export interface AnnouncementConfig {
@@ -187,7 +198,7 @@ export interface PublicSnapshot {
   officeId: string;
   businessDay: string;
   now: number;
-  office: { id: string; name: LocalizedText; timezone: string; hours: OfficeHours | null; ticker: string; announcement: AnnouncementConfig; kioskPriority: boolean; acceptingNow: boolean };
+  office: { id: string; name: LocalizedText; timezone: string; hours: OfficeHours | null; ticker: string; announcement: AnnouncementConfig; kioskPriority: boolean; acceptingNow: boolean; texts?: OfficeTexts };
   services: PublicService[];
   counters: PublicCounter[];
   recentCalls: CallRecord[];

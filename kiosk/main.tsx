@@ -1,41 +1,377 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
+import QRCode from 'qrcode';
 import '../web/base.css';
+import './kiosk.css';
 import { api, ApiError, deviceToken, newCommandId } from '../web/api.js';
 import { useLiveOffice } from '../web/socket.js';
-import type { CommandResult, IssuedTicket, PublicSnapshot, Whoami } from '../common/index.js';
+import { i18next, initI18n, pick } from '../web/i18n.js';
+import { LANGS, type CommandResult, type IssuedTicket, type Lang, type PublicService, type PublicSnapshot, type Whoami } from '../common/index.js';
+import { estimateText } from '../web/estimate.js';
+import { KIOSK_CATALOGUE, LANG_LABELS } from './i18n.js';
 
-/** Minimal kiosk (the resident-side issue fills it out): one button per service. */
+/**
+ * 発券機. Touch-first; every control is a real <button> (keyboard: Tab / Enter), no hover-only
+ * states. Honest: a service that cannot issue says why and issues nothing; without the server
+ * nothing is issued and the screen says so; a double touch issues one ticket.
+ *
+ * URL parameters: `?device=<token>` pairs the kiosk once; `?return=<seconds>` sets how long the
+ * ticket screen stays (default 20); `?print=browser` prints each ticket with the browser's print
+ * (run Chromium with --kiosk-printing); a kiosk with a network printer configured on the server
+ * prints there instead.
+ */
+
+initI18n(KIOSK_CATALOGUE, 'ja');
+
+const PRIORITY_REASONS = ['pregnant', 'disability', 'elderly', 'child'] as const;
+type PriorityReason = (typeof PRIORITY_REASONS)[number];
+const DEFAULT_RETURN_S = 20;
+/** A touch whose answer was lost is retried with the same command id (the server replays it). */
+const RETRY_DELAYS_MS = [400, 1200];
+/** A new touch on the same service soon after a lost answer counts as a retry of that touch. */
+const PENDING_REUSE_MS = 120_000;
+/** The start screen returns to Japanese without priority after this long untouched. */
+const IDLE_RESET_MS = 60_000;
+
+const params = new URLSearchParams(location.search);
+const RETURN_S = Math.min(600, Math.max(5, Number(params.get('return')) || DEFAULT_RETURN_S));
+const BROWSER_PRINT = params.get('print') === 'browser';
+
+
+interface PendingTouch {
+  key: string;
+  commandId: string;
+  at: number;
+}
+
+type Problem = { kind: 'offline' } | { kind: 'refused'; code: string; message: string };
+
 function Kiosk() {
-  const token = deviceToken();
+  const { t } = useTranslation();
+  const [token] = useState(() => deviceToken());
   const [officeId, setOfficeId] = useState<string | null>(null);
+  const [pairError, setPairError] = useState<'notPaired' | 'offline' | null>(null);
+  const [lang, setLang] = useState<Lang>('ja');
+  const [priority, setPriority] = useState<PriorityReason | null>(null);
   const [ticket, setTicket] = useState<IssuedTicket | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [serverPrinter, setServerPrinter] = useState(false);
+  const lock = useRef(false);
+  const pending = useRef<PendingTouch | null>(null);
+
+  // Which office this kiosk belongs to; retried until the server answers.
   useEffect(() => {
     if (!token) return;
-    api<Whoami>('GET', '/api/device/me', undefined, { device: token }).then((w) => w.kind === 'device' && setOfficeId(w.device.officeId)).catch((e: ApiError) => setError(e.message));
+    let stop = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () => {
+      api<Whoami>('GET', '/api/device/me', undefined, { device: token })
+        .then((w) => {
+          if (stop) return;
+          if (w.kind === 'device') {
+            setOfficeId(w.device.officeId);
+            setPairError(null);
+          } else setPairError('notPaired');
+        })
+        .catch((e: ApiError) => {
+          if (stop) return;
+          setPairError(e.code === 'UNAUTHENTICATED' ? 'notPaired' : 'offline');
+          if (e.code !== 'UNAUTHENTICATED') timer = setTimeout(load, 3000);
+        });
+      api<{ configured: boolean }>('GET', '/api/print/printer', undefined, { device: token })
+        .then((p) => !stop && setServerPrinter(p.configured))
+        .catch(() => undefined);
+    };
+    load();
+    return () => {
+      stop = true;
+      clearTimeout(timer);
+    };
   }, [token]);
+
+  const chooseLang = (l: Lang) => {
+    setLang(l);
+    void i18next.changeLanguage(l);
+  };
+
+  const reset = useCallback(() => {
+    setTicket(null);
+    setPriority(null);
+    setProblem(null);
+    chooseLang('ja');
+  }, []);
+
+  // A resident who changed the language or chose priority and walked away: back to Japanese.
+  useEffect(() => {
+    if (ticket || (lang === 'ja' && priority === null)) return;
+    let timer = setTimeout(() => reset(), IDLE_RESET_MS);
+    const poke = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reset(), IDLE_RESET_MS);
+    };
+    window.addEventListener('pointerdown', poke);
+    window.addEventListener('keydown', poke);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('pointerdown', poke);
+      window.removeEventListener('keydown', poke);
+    };
+  }, [ticket, lang, priority]);
+
   const live = useLiveOffice<PublicSnapshot>(officeId, { deviceToken: token });
-  if (!token) return <p>この発券機は登録されていません。 / This kiosk is not paired.</p>;
-  const issue = async (serviceId: string) => {
+  const snap = live.snapshot;
+
+  const issue = async (service: PublicService) => {
+    if (lock.current || !officeId || !token) return; // a second touch while the first is in flight
+    lock.current = true;
+    setBusy(true);
+    setProblem(null);
+    const withPriority = priority !== null && service.priorityAllowed;
+    const key = `${service.id}|${withPriority ? priority : ''}`;
+    const now = Date.now();
+    const reuse = pending.current && pending.current.key === key && now - pending.current.at < PENDING_REUSE_MS;
+    const commandId = reuse ? pending.current!.commandId : newCommandId();
+    pending.current = { key, commandId, at: now };
+    const body = { commandId, serviceId: service.id, priority: withPriority, priorityReason: withPriority ? priority : null, lang };
     try {
-      const r = await api<CommandResult>('POST', `/api/offices/${officeId}/tickets`, { commandId: newCommandId(), serviceId }, { device: token });
-      setTicket(r.ticket as IssuedTicket);
+      let result: CommandResult | null = null;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          result = await api<CommandResult>('POST', `/api/offices/${officeId}/tickets`, body, { device: token });
+          break;
+        } catch (e) {
+          const err = e as ApiError;
+          if (err.code !== 'NETWORK' || attempt >= RETRY_DELAYS_MS.length) throw err;
+          await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
+        }
+      }
+      pending.current = null;
+      setTicket(result.ticket as IssuedTicket);
     } catch (e) {
-      setError((e as ApiError).message);
+      const err = e as ApiError;
+      if (err.code === 'NETWORK') setProblem({ kind: 'offline' });
+      else {
+        pending.current = null;
+        setProblem({ kind: 'refused', code: err.code, message: err.message });
+      }
+    } finally {
+      lock.current = false;
+      setBusy(false);
     }
   };
+
+  if (!token || pairError === 'notPaired') {
+    return (
+      <main className="kiosk kiosk-message" lang="ja">
+        <p role="alert" className="big-alert">{KIOSK_CATALOGUE.ja.notPaired}<br />{KIOSK_CATALOGUE.en.notPaired}</p>
+      </main>
+    );
+  }
+
+  if (ticket && snap) {
+    return <TicketScreen ticket={ticket} snapshot={snap} lang={lang} onDone={reset} serverPrinter={serverPrinter} token={token} />;
+  }
+
+  const offline = !live.connected || pairError === 'offline';
+  // A paused service stays on screen and says so (the core marks it kioskVisible=false with refusal SERVICE_INACTIVE).
+  const services = snap?.services.filter((s) => s.kioskVisible || s.refusal === 'SERVICE_INACTIVE') ?? [];
+  const priorityOffered = Boolean(snap?.office.kioskPriority) && services.some((s) => s.priorityAllowed && s.refusal === null);
+
   return (
-    <main>
-      <h1>番号札をお取りください</h1>
-      {!live.connected && <p role="alert">接続中… / Connecting…</p>}
-      {error && <p role="alert">{error}</p>}
-      {live.snapshot?.services.filter((s) => s.kioskVisible).map((s) => (
-        <button key={s.id} disabled={s.refusal !== null} onClick={() => void issue(s.id)}>{s.prefix} {s.name.ja}</button>
-      ))}
-      {ticket && <p data-testid="ticket-number">{ticket.display}</p>}
+    <main className="kiosk" aria-busy={busy}>
+      <header className="k-header">
+        <div className="k-office">{snap ? pick(snap.office.name, lang) : ''}</div>
+        <h1>{t('title')}</h1>
+        <nav className="k-langs" aria-label={t('language')}>
+          {LANGS.map((l) => (
+            <button key={l} type="button" lang={l === 'ja-easy' ? 'ja' : l} className="k-lang" aria-pressed={lang === l} onClick={() => chooseLang(l)}>
+              {LANG_LABELS[l]}
+            </button>
+          ))}
+        </nav>
+      </header>
+
+      {offline && (
+        <p role="alert" className="k-banner k-banner-offline" data-testid="offline">
+          {t('offline')} <span className="k-small">{t('reconnecting')}</span>
+        </p>
+      )}
+      {problem?.kind === 'offline' && !offline && (
+        <p role="alert" className="k-banner k-banner-offline" data-testid="issue-offline">{t('offline')}</p>
+      )}
+      {problem?.kind === 'refused' && (
+        <p role="alert" className="k-banner k-banner-refused" data-testid="issue-error">
+          {t('errorIssue')}：{i18next.exists(`refusal.${problem.code}`) ? t(`refusal.${problem.code}`) : problem.message}
+        </p>
+      )}
+
+      {snap && !snap.office.acceptingNow && snap.office.hours && (
+        <p role="status" className="k-banner k-banner-refused" data-testid="closed-now">
+          {t('closedNow', { open: snap.office.hours.open, close: snap.office.hours.close })}
+        </p>
+      )}
+
+      {priorityOffered && (
+        <section className="k-priority" aria-labelledby="k-priority-title">
+          <h2 id="k-priority-title">{t('priorityTitle')} <span className="k-small">{t('priorityHelp')}</span></h2>
+          <div className="k-priority-buttons">
+            {PRIORITY_REASONS.map((r) => (
+              <button key={r} type="button" className="k-priority-btn" aria-pressed={priority === r} onClick={() => setPriority(priority === r ? null : r)}>
+                {t(`priority.${r}`)}
+              </button>
+            ))}
+          </div>
+          {priority && (
+            <p className="k-priority-on" data-testid="priority-on">
+              {t('priorityOn', { reason: t(`priority.${priority}`) })}
+              <button type="button" className="k-link" onClick={() => setPriority(null)}>{t('priorityCancel')}</button>
+            </p>
+          )}
+        </section>
+      )}
+
+      <h2 className="k-choose">{t('choose')}</h2>
+      <ul className="k-services" data-testid="services">
+        {services.map((s) => {
+          const refused = s.refusal !== null;
+          return (
+            <li key={s.id}>
+              <button
+                type="button"
+                className={`k-service${refused ? ' is-refused' : ''}`}
+                data-service={s.id}
+                disabled={refused || busy || offline}
+                aria-describedby={`svc-${s.id}-state`}
+                onClick={() => void issue(s)}
+              >
+                <span className="k-prefix" aria-hidden="true">{s.prefix}</span>
+                <span className="k-svc-text">
+                  <span className="k-svc-name">{pick(s.name, lang)}</span>
+                  <span className="k-svc-desc">{pick(s.description, lang)}</span>
+                  <span className="k-svc-state" id={`svc-${s.id}-state`} data-testid={`state-${s.id}`}>
+                    {refused ? (
+                      <strong className="k-refusal">{t(`refusal.${s.refusal}`)}</strong>
+                    ) : (
+                      <>
+                        <span className="k-count">{t('waiting', { count: s.waiting })}</span>
+                        <span className={`k-est${s.estimate.lowMin === null ? ' is-none' : ''}`}>{estimateText(t, s.estimate)}</span>
+                        {priority && !s.priorityAllowed && <span className="k-small"> {t('priorityNotForService')}</span>}
+                      </>
+                    )}
+                  </span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {busy && <div className="k-busy" role="status">{t('issuing')}</div>}
     </main>
   );
 }
 
-createRoot(document.getElementById('root')!).render(<StrictMode><Kiosk /></StrictMode>);
+function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; lang: Lang; onDone: () => void; serverPrinter: boolean; token: string }) {
+  const { ticket, snapshot, lang, onDone } = props;
+  const { t } = useTranslation();
+  const [left, setLeft] = useState(RETURN_S);
+  const [qrData, setQrData] = useState<string | null>(null);
+  const [printState, setPrintState] = useState<'idle' | 'printing' | 'failed' | 'done'>('idle');
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const printed = useRef(false);
+  const url = `${location.origin}/t/${ticket.token}`;
+  const service = snapshot.services.find((s) => s.id === ticket.serviceId);
+  const tz = snapshot.office.timezone;
+  const issuedAt = new Intl.DateTimeFormat('ja-JP', { timeZone: tz, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(ticket.issuedAt);
+
+  useEffect(() => {
+    const id = setInterval(() => setLeft((s) => s - 1), 1000);
+    return () => clearInterval(id);
+  }, []);
+  useEffect(() => {
+    if (left <= 0) onDone();
+  }, [left, onDone]);
+
+  useEffect(() => {
+    if (canvasRef.current) void QRCode.toCanvas(canvasRef.current, url, { width: 320, margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } });
+    void QRCode.toDataURL(url, { width: 300, margin: 1, errorCorrectionLevel: 'M' }).then(setQrData);
+  }, [url]);
+
+  // Print once per ticket: on the kiosk's network printer if it has one, else through the browser if asked.
+  useEffect(() => {
+    if (printed.current) return;
+    if (props.serverPrinter) {
+      printed.current = true;
+      setPrintState('printing');
+      api('POST', `/api/print/tickets/${ticket.token}`, {}, { device: props.token })
+        .then(() => setPrintState('done'))
+        .catch(() => setPrintState('failed'));
+    } else if (BROWSER_PRINT && qrData) {
+      printed.current = true;
+      setTimeout(() => window.print(), 50);
+    }
+  }, [props.serverPrinter, props.token, ticket.token, qrData]);
+
+  const ahead = ticket.estimate.ahead;
+  return (
+    <main className="kiosk k-ticket" onClick={onDone} data-testid="ticket-screen">
+      <section className="k-ticket-card" aria-live="polite">
+        <div className="k-ticket-main">
+        <p className="k-ticket-label">{t('yourNumber')}</p>
+        <p className="k-ticket-number" data-testid="ticket-number">{ticket.display}</p>
+        {ticket.priority && <p className="k-ticket-priority">{t('priorityBadge')}</p>}
+        <p className="k-ticket-service" data-testid="ticket-service">{service ? `${service.prefix}　${pick(service.name, lang)}` : ticket.serviceId}</p>
+        <dl className="k-ticket-facts">
+          <div>
+            <dt className="sr-only">{t('ahead', { count: ahead })}</dt>
+            <dd data-testid="ticket-ahead">{ahead === 0 ? t('aheadNone') : t('ahead', { count: ahead })}</dd>
+          </div>
+          <div>
+            <dt>{t('waitEstimate')}</dt>
+            <dd data-testid="ticket-estimate">{estimateText(t, ticket.estimate)}</dd>
+          </div>
+        </dl>
+        <p className="k-ticket-hint">{t('callHint')}</p>
+        </div>
+        <div className="k-ticket-side">
+        <div className="k-ticket-qr">
+          <canvas ref={canvasRef} data-testid="ticket-qr" width={320} height={320} aria-label={url} />
+          <p>{t('scanQr')}</p>
+        </div>
+        {printState === 'printing' && <p className="k-small" role="status">{t('printing')}</p>}
+        {printState === 'failed' && <p className="k-banner k-banner-refused" role="alert">{t('printFailed')}</p>}
+        <div className="k-ticket-actions">
+          {BROWSER_PRINT && (
+            <button type="button" className="k-secondary" onClick={(e) => { e.stopPropagation(); window.print(); }}>{t('print')}</button>
+          )}
+          <button type="button" className="k-primary" onClick={onDone} autoFocus data-testid="back">{t('back')}</button>
+        </div>
+        <p className="k-small" data-testid="countdown">{t('autoBack', { seconds: Math.max(0, left) })}</p>
+        </div>
+      </section>
+
+      {/* Only this part prints: an 80 mm receipt (see kiosk.css @page). */}
+      <section className="receipt" aria-hidden="true" data-testid="receipt">
+        <p className="r-office">{snapshot.office.name.ja}</p>
+        <p className="r-label">番号札 / Ticket</p>
+        <p className="r-number">{ticket.display}</p>
+        {ticket.priority && <p className="r-line">［優先受付］</p>}
+        <p className="r-service">{service ? pick(service.name, 'ja') : ''}</p>
+        {lang !== 'ja' && service && <p className="r-line">{pick(service.name, lang)}</p>}
+        <p className="r-line">あなたの前に {ahead}人</p>
+        <p className="r-line">待ち時間の目安：{estimateText(i18next.getFixedT('ja'), ticket.estimate)}</p>
+        <p className="r-line">表示盤に番号が出たら、表示された窓口へお越しください。</p>
+        {qrData && <img className="r-qr" src={qrData} alt="" />}
+        <p className="r-line">スマートフォンで呼出状況を確認できます</p>
+        <p className="r-line">{issuedAt}</p>
+      </section>
+    </main>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Kiosk />
+  </StrictMode>,
+);

@@ -61,6 +61,38 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
   { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
   { method: 'PUT', path: '/api/offices/:officeId/ticker', roles: MANAGERS, example: '/api/offices/{office}/ticker' },
+  // admin (issue 7): configuration, staff, devices, audit log. Supervisors keep only the ticker (above).
+  { method: 'POST', path: '/api/auth/password', roles: STAFF, example: '/api/auth/password' },
+  { method: 'GET', path: '/api/admin/offices', roles: ADMINS, example: '/api/admin/offices' },
+  { method: 'POST', path: '/api/admin/offices', roles: ADMINS, example: '/api/admin/offices' },
+  { method: 'GET', path: '/api/admin/offices/:officeId', roles: ADMINS, example: '/api/admin/offices/{office}' },
+  { method: 'PATCH', path: '/api/admin/offices/:officeId', roles: ADMINS, example: '/api/admin/offices/{office}' },
+  { method: 'POST', path: '/api/admin/offices/:officeId/services', roles: ADMINS, example: '/api/admin/offices/{office}/services' },
+  { method: 'PATCH', path: '/api/admin/services/:serviceId', roles: ADMINS, example: '/api/admin/services/{service}' },
+  { method: 'POST', path: '/api/admin/offices/:officeId/counters', roles: ADMINS, example: '/api/admin/offices/{office}/counters' },
+  { method: 'PATCH', path: '/api/admin/counters/:counterId', roles: ADMINS, example: '/api/admin/counters/{counter}' },
+  { method: 'POST', path: '/api/admin/offices/:officeId/devices', roles: ADMINS, example: '/api/admin/offices/{office}/devices' },
+  { method: 'POST', path: '/api/admin/devices/:deviceId/revoke', roles: ADMINS, example: '/api/admin/devices/{device}/revoke' },
+  { method: 'POST', path: '/api/admin/busy-seasons', roles: ADMINS, example: '/api/admin/busy-seasons' },
+  { method: 'DELETE', path: '/api/admin/busy-seasons/:seasonId', roles: ADMINS, example: '/api/admin/busy-seasons/{id}' },
+  { method: 'GET', path: '/api/admin/staff', roles: ADMINS, example: '/api/admin/staff' },
+  { method: 'POST', path: '/api/admin/staff', roles: ADMINS, example: '/api/admin/staff' },
+  { method: 'PATCH', path: '/api/admin/staff/:staffId', roles: ADMINS, example: '/api/admin/staff/{staff}' },
+  { method: 'POST', path: '/api/admin/staff/:staffId/password', roles: ADMINS, example: '/api/admin/staff/{staff}/password' },
+  { method: 'GET', path: '/api/admin/staff/:staffId/sessions', roles: ADMINS, example: '/api/admin/staff/{staff}/sessions' },
+  { method: 'POST', path: '/api/admin/staff/:staffId/sessions/revoke', roles: ADMINS, example: '/api/admin/staff/{staff}/sessions/revoke' },
+  { method: 'GET', path: '/api/admin/audit', roles: ADMINS, example: '/api/admin/audit' },
+  { method: 'GET', path: '/api/admin/audit.csv', roles: ADMINS, example: '/api/admin/audit.csv' },
+  // Receipt printing (issue 3, server/print/): a kiosk prints its ticket on its own network printer.
+  { method: 'GET', path: '/api/print/printer', roles: ['kiosk'], example: '/api/print/printer' },
+  { method: 'POST', path: '/api/print/tickets/:token', roles: ['kiosk'], example: '/api/print/tickets/{token}' },
+  // reports (server/reports): figures, busy-season comparison, CSV/XLSX exports; office scope checked per office
+  { method: 'GET', path: '/api/reports/summary', roles: MANAGERS, example: '/api/reports/summary?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/reports/busy-season', roles: MANAGERS, example: '/api/reports/busy-season?offices={office}' },
+  { method: 'GET', path: '/api/reports/summary.csv', roles: MANAGERS, example: '/api/reports/summary.csv?offices={office}&from=2026-03-01&to=2026-03-31&by=service' },
+  { method: 'GET', path: '/api/reports/summary.xlsx', roles: MANAGERS, example: '/api/reports/summary.xlsx?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/reports/busy-season.csv', roles: MANAGERS, example: '/api/reports/busy-season.csv?offices={office}' },
+  { method: 'GET', path: '/api/reports/steps.csv', roles: MANAGERS, example: '/api/reports/steps.csv?offices={office}&from=2026-03-01&to=2026-03-31' },
 ];
 
 export interface SocketRoute {

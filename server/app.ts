@@ -9,6 +9,7 @@ import type { Clock } from './queue/clock.js';
 import { systemClock } from './queue/clock.js';
 import { createRealtime } from './realtime/socket.js';
 import type { DB } from './store/db.js';
+import { kioskIssueLimitFromEnv, TokenBuckets, type BucketLimit } from './security/rateLimit.js';
 
 export interface AppOptions {
   db: DB;
@@ -21,6 +22,8 @@ export interface AppOptions {
   newToken?: () => string;
   /** Feature routers added by other modules (reports, admin …), mounted after the core routes. */
   routers?: (ctx: AppContext) => Router[];
+  /** Ticket issue limit per kiosk (token bucket); null = none. Default from MADOGUCHI_KIOSK_ISSUE_LIMIT or 30/min burst 10. */
+  kioskIssueLimit?: BucketLimit | null;
 }
 
 export interface Application {
@@ -36,10 +39,13 @@ export function createApplication(opts: AppOptions): Application {
   const clock = opts.clock ?? systemClock;
   const engine = new Engine({ db: opts.db, clock, newId: opts.newId, newToken: opts.newToken });
   const ctx: AppContext = { db: opts.db, engine, clock, log: opts.log ?? logger, webRoot: opts.webRoot ?? null };
+  const issueLimit = opts.kioskIssueLimit === undefined ? kioskIssueLimitFromEnv() : opts.kioskIssueLimit;
+  if (issueLimit) ctx.kioskIssueLimiter = new TokenBuckets(issueLimit);
   const app = createHttpApp(ctx, opts.routers?.(ctx) ?? []);
   const httpServer = createServer(app);
   const realtime = createRealtime(ctx, httpServer);
   ctx.disconnectWhere = realtime.disconnectWhere;
+  ctx.sweepSockets = realtime.sweep;
   engine.tick();
   const timer = opts.tickMs === 0 ? null : setInterval(() => {
     try {

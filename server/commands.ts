@@ -11,7 +11,7 @@ import type { Principal } from './auth/sessions.js';
  * Throws AppError; the transport turns it into its reply.
  */
 export function runCommand(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): CommandResult {
-  const cmd = validate(principal, name, raw);
+  const cmd = admit(ctx, principal, name, raw);
   return ctx.engine.execute(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
 }
 
@@ -21,16 +21,23 @@ export function runCommand(ctx: AppContext, principal: Principal, name: CommandN
  * promise settles after the COMMIT.
  */
 export function submitCommand(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): Promise<CommandResult> {
-  const cmd = validate(principal, name, raw);
+  const cmd = admit(ctx, principal, name, raw);
   return ctx.engine.submit(actorOf(principal), cmd, (officeId) => assertOfficeAccess(principal, officeId));
 }
 
-function validate(principal: Principal, name: CommandName, raw: unknown): AnyCommand {
+/** Role check, payload validation and the kiosk issue limit, before anything reaches the engine. */
+function admit(ctx: AppContext, principal: Principal, name: CommandName, raw: unknown): AnyCommand {
   const route = COMMAND_ROUTES.find((r) => r.name === name);
   if (!route) throw new AppError('NOT_FOUND');
   const role = roleOf(principal);
   if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
   const parsed = commandSchemas[name].safeParse(raw);
   if (!parsed.success) throw new AppError('INVALID_INPUT', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  return { name, payload: parsed.data } as AnyCommand;
+  const cmd = { name, payload: parsed.data } as AnyCommand;
+  // A kiosk cannot flood the queue: a token bucket per device, refused before anything is issued.
+  // A retry of a command already done is a replay, not a new ticket: it costs no token.
+  if (name === 'ticket:issue' && principal.kind === 'device' && ctx.kioskIssueLimiter && !ctx.engine.isReplay(actorOf(principal), cmd.payload.commandId)) {
+    ctx.kioskIssueLimiter.takeOrThrow(principal.device.id, ctx.clock.now());
+  }
+  return cmd;
 }

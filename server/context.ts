@@ -13,5 +13,9 @@ export interface AppContext {
   /** Directory with the built web apps (dist/web); null to serve the API only. */
   webRoot: string | null;
   /** Set once socket.io is up: cut off sockets of revoked sessions or devices at once. */
+  /** Ticket issue limit per kiosk device (token bucket); absent = no limit. */
+  kioskIssueLimiter?: import('./security/rateLimit.js').TokenBuckets;
+  /** Set once socket.io is up: cut off sockets whose session expired or device was revoked (runs every 30 s by itself). */
+  sweepSockets?: () => void;
   disconnectWhere?: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void;
 }

@@ -256,13 +256,19 @@ export class Engine {
     throw new AppError('TICKET_NOT_FOUND');
   }
 
+  /** Whether this actor already ran this command id (a retry will be answered from the record). */
+  isReplay(actor: Actor, commandId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) !== undefined;
+  }
+
   /**
    * Run a command. A command id seen before returns the first result and changes nothing
    * (rule 4); a refused command changes nothing (rule 9).
    */
   execute(actor: Actor, cmd: AnyCommand, actorOfficeCheck?: (officeId: string) => void): CommandResult {
     const commandId = cmd.payload.commandId;
-    const previous = this.db.prepare('SELECT name, result_json FROM idempotency WHERE command_id = ?').get(commandId) as { name: string; result_json: string } | undefined;
+    // The key is scoped to the actor: another actor replaying someone's command id never sees their result.
+    const previous = this.db.prepare('SELECT name, result_json FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) as { name: string; result_json: string } | undefined;
     if (previous) {
       if (previous.name !== cmd.name) throw new AppError('IDEMPOTENCY_CONFLICT');
       return { ...(JSON.parse(previous.result_json) as CommandResult), replayed: true };
@@ -301,7 +307,7 @@ export class Engine {
         result = this.resultOf(rt.state, decision, version);
         if (commandId) {
           this.db.prepare('INSERT INTO idempotency (command_id, actor, name, result_json, created_at) VALUES (?, ?, ?, ?, ?)')
-            .run(commandId, actor.staffId ?? actor.deviceId ?? actor.role, name, JSON.stringify(result), now);
+            .run(idempotencyKey(actor, commandId), actorKey(actor), name, JSON.stringify(result), now);
         }
         rt.version = version;
       })();
@@ -409,6 +415,16 @@ export class Engine {
     for (const r of this.db.prepare('SELECT * FROM steps WHERE ticket_id = ? ORDER BY seq').all(ticket.id) as Record<string, unknown>[]) indexStep(scratch, stepFromRow(r), false);
     return buildTicketStatus(scratch, ticket.id, rt.version);
   }
+}
+
+/** Who ran a command, as stored with its idempotency key. */
+export function actorKey(actor: Actor): string {
+  return actor.staffId ? `staff:${actor.staffId}` : actor.deviceId ? `device:${actor.deviceId}` : `role:${actor.role}`;
+}
+
+/** Idempotency keys are per actor: the same command id from someone else is a different command. */
+export function idempotencyKey(actor: Actor, commandId: string): string {
+  return `${actorKey(actor)}|${commandId}`;
 }
 
 export type { Actor };

@@ -5,6 +5,7 @@ import { generatePassword } from './auth/password.js';
 import { logger } from './log.js';
 import { seedDefault } from './seed.js';
 import { migrate, openDatabase, SchemaTooNewError } from './store/db.js';
+import { backupConfigFromEnv, scheduleDailyBackups } from './backup/backup.js';
 
 /** Entry point: open and migrate the database, seed a default office on first run, listen. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
   const { loadRouters } = await import('./routers.js');
   const app = createApplication({ db, webRoot, routers: loadRouters });
   const actual = await app.listen(port, host);
+  // Daily online backup with retention (docs/OPERATIONS.md); MADOGUCHI_BACKUP=off disables it.
+  const backupCfg = backupConfigFromEnv(ROOT);
+  const backups = backupCfg.enabled ? scheduleDailyBackups(db, { dir: backupCfg.dir, keepDays: backupCfg.keepDays, log: logger }) : null;
   const base = `http://localhost:${actual}`;
   const lines = [
     '',
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    backups?.stop();
     await app.close();
     db.close();
     process.exit(0);

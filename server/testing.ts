@@ -46,7 +46,8 @@ export interface TestServer extends TestOffice {
 /** A real server on port 0 around a test database. */
 export async function startTestServer(opts: Parameters<typeof makeTestDb>[0] & Partial<AppOptions> = {}): Promise<TestServer> {
   const office = await makeTestDb(opts);
-  const app = createApplication({ db: office.db, clock: office.clock, tickMs: 0, routers: loadRouters, webRoot: opts.webRoot ?? null, ...opts });
+  // The kiosk issue rate limit is off in the test kit (tests issue many tickets at one frozen instant); tests of the limit pass `kioskIssueLimit`.
+  const app = createApplication({ db: office.db, clock: office.clock, tickMs: 0, routers: loadRouters, webRoot: opts.webRoot ?? null, kioskIssueLimit: null, ...opts });
   const port = await app.listen(0, '127.0.0.1');
   return {
     ...office,
@@ -156,7 +157,7 @@ export async function spawnServerProcess(opts: { dbPath: string; port?: number; 
   }));
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'server/main.ts')], {
     cwd: root,
-    env: { ...process.env, VITEST: '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MADOGUCHI_DB: opts.dbPath, MADOGUCHI_WEB: resolve(root, 'dist/web'), ...opts.env },
+    env: { ...process.env, VITEST: '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MADOGUCHI_DB: opts.dbPath, MADOGUCHI_WEB: resolve(root, 'dist/web'), MADOGUCHI_KIOSK_ISSUE_LIMIT: 'off', MADOGUCHI_BACKUP: 'off', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

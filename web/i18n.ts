@@ -16,6 +16,7 @@ export function initI18n(resources: Partial<Record<Lang, Record<string, string>>
     lng: lang,
     fallbackLng: 'ja',
     supportedLngs: [...LANGS],
+    lowerCaseLng: true, // else i18next reads 'ja-easy' as 'ja-Easy', not supported, and shows plain Japanese
     interpolation: { escapeValue: false },
     returnNull: false,
   });

@@ -5,6 +5,9 @@ import type { CommandInput, CommandName } from '../common/schemas.js';
 import type { PublicSnapshot, StaffSnapshot } from '../common/types.js';
 import { ApiError, newCommandId, unwrap } from './api.js';
 
+/** How long a command waits for its answer before the screen may retry (same command id). */
+export const SEND_TIMEOUT_MS = 10_000;
+
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface LiveOffice<S> {
@@ -62,11 +65,14 @@ export function useLiveOffice<S extends PublicSnapshot | StaffSnapshot>(officeId
       const socket = socketRef.current;
       if (!socket?.connected) return reject(new ApiError('NETWORK', 'サーバーに接続されていません。', 0));
       const full = { commandId: newCommandId(), ...payload } as CommandInput<typeof name>;
-      (socket.emit as (ev: string, p: unknown, ack: (r: never) => void) => void)(name, full, (reply) => {
+      // An answer lost while the socket still looks connected must not hang the screen forever.
+      const timed = socket.timeout(SEND_TIMEOUT_MS) as unknown as { emit: (ev: string, p: unknown, ack: (err: Error | null, r: never) => void) => void };
+      timed.emit(name, full, (err, reply) => {
+        if (err) return reject(new ApiError('NETWORK', 'サーバーから応答がありません。もう一度お試しください。', 0));
         try {
           resolve(unwrap(reply));
-        } catch (err) {
-          reject(err);
+        } catch (e) {
+          reject(e);
         }
       });
     });

@@ -41,10 +41,12 @@ export function staffInfo(r: StaffRow): StaffInfo {
 export function sessionPrincipal(db: DB, token: string, now: number): Principal | null {
   const hash = sha256(token);
   const row = db
-    .prepare(`SELECT st.id, st.login, st.name, st.role, st.office_id, st.disabled FROM sessions se JOIN staff st ON st.id = se.staff_id
+    .prepare(`SELECT st.id, st.login, st.name, st.role, st.office_id, st.disabled, se.last_seen_at FROM sessions se JOIN staff st ON st.id = se.staff_id
       WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ?`)
-    .get(hash, now) as StaffRow | undefined;
+    .get(hash, now) as (StaffRow & { last_seen_at: number }) | undefined;
   if (!row || row.disabled) return null;
+  // "Last seen", for the admin's session list; written at most once a minute per session.
+  if (now - row.last_seen_at > 60_000) db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, hash);
   return { kind: 'staff', staff: staffInfo(row), sessionHash: hash };
 }
 
@@ -78,4 +80,9 @@ export function readCookie(header: string | undefined, name: string): string | n
     }
   }
   return null;
+}
+
+/** A device still paired (not revoked)? Sockets re-check this on every event. */
+export function isDeviceValid(db: DB, deviceId: string): boolean {
+  return db.prepare('SELECT 1 FROM devices WHERE id = ? AND revoked_at IS NULL').get(deviceId) !== undefined;
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors.js';
 import type { AppContext } from '../context.js';
-import { csrfGuard, resolvePrincipal } from './auth.js';
+import { csrfGuard, loginRateLimit, resolvePrincipal } from './auth.js';
 import { errorHandler } from './errors.js';
 import { coreRoutes } from './routes.js';
 
@@ -36,6 +36,7 @@ export function createHttpApp(ctx: AppContext, extraRouters: Router[] = []): Exp
   app.use(express.json({ limit: '64kb' }));
   app.use(resolvePrincipal(ctx));
   app.use(csrfGuard());
+  app.use('/api/auth/login', loginRateLimit());
   app.use(coreRoutes(ctx));
   for (const r of extraRouters) app.use(r);
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND')));

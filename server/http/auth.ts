@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../common/errors.js';
 import type { ActorRole } from '../../common/types.js';
 import type { AppContext } from '../context.js';
@@ -93,4 +94,20 @@ export function allow(roles: ActorRole[]): RequestHandler {
 export function assertOfficeAccess(p: Principal, officeId: string): void {
   if (p.kind === 'staff' && p.staff.officeId !== null && p.staff.officeId !== officeId) throw new AppError('FORBIDDEN', { reason: 'other office' });
   if (p.kind === 'device' && p.device.officeId !== officeId) throw new AppError('FORBIDDEN', { reason: 'other office' });
+}
+
+/**
+ * Login attempts per client address (on top of the per-account lockout): only failed attempts
+ * count, so a busy office signing in every morning from one NAT address is never blocked.
+ * `MADOGUCHI_LOGIN_LIMIT` = failures allowed per 15 minutes per address (default 20).
+ */
+export function loginRateLimit(max = Number(process.env.MADOGUCHI_LOGIN_LIMIT) || 20, windowMs = 15 * 60_000): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit: max,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError('RATE_LIMITED', { reason: 'too many failed sign-ins from this address' })),
+  });
 }

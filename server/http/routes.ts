@@ -1,13 +1,13 @@
 import { Router, type Request } from 'express';
 import { AppError } from '../../common/errors.js';
-import { loginSchema, tickerSchema } from '../../common/schemas.js';
+import { loginSchema, passwordChangeSchema, tickerSchema } from '../../common/schemas.js';
 import { audit } from '../audit/audit.js';
 import type { Whoami } from '../../common/types.js';
 import { COMMAND_ROUTES, queryRoute, type QueryRoute } from '../access.js';
 import { submitCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
-import { verifyPassword } from '../auth/password.js';
-import { createSession, readCookie, revokeSession, SESSION_COOKIE, SESSION_TTL_MS, staffInfo } from '../auth/sessions.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { createSession, readCookie, revokeSession, revokeStaffSessions, SESSION_COOKIE, SESSION_TTL_MS, staffInfo } from '../auth/sessions.js';
 import { allow, assertOfficeAccess } from './auth.js';
 
 const LOCKOUT_FAILURES = 5;
@@ -55,11 +55,14 @@ export function coreRoutes(ctx: AppContext): Router {
       if (row) {
         const failures = row.failed_logins + 1;
         db.prepare('UPDATE staff SET failed_logins = ?, locked_until = ? WHERE id = ?').run(failures >= LOCKOUT_FAILURES ? 0 : failures, failures >= LOCKOUT_FAILURES ? now + LOCKOUT_MS : null, row.id);
+        if (failures >= LOCKOUT_FAILURES) audit(db, req, now, { officeId: row.office_id, action: 'auth.locked-out', target: row.id });
       }
+      audit(db, req, now, { officeId: row?.office_id ?? null, action: 'auth.login-failed', target: login });
       throw new AppError('BAD_CREDENTIALS');
     }
     db.prepare('UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(row.id);
     const token = createSession(db, row.id, now, { ip: req.ip, userAgent: req.get('user-agent') });
+    audit(db, { ip: req.ip, principal: { kind: 'staff', staff: staffInfo(row), sessionHash: '' } }, now, { officeId: row.office_id, action: 'auth.login', target: row.id });
     req.res!.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: SESSION_TTL_MS });
     return { staff: staffInfo(row) };
   });
@@ -68,12 +71,32 @@ export function coreRoutes(ctx: AppContext): Router {
     const token = readCookie(req.get('cookie'), SESSION_COOKIE);
     if (token) revokeSession(db, token, clock.now());
     const p = req.principal;
+    if (p.kind === 'staff') audit(db, req, clock.now(), { officeId: p.staff.officeId, action: 'auth.logout', target: p.staff.id });
     if (p.kind === 'staff') ctx.disconnectWhere?.((q) => q.kind === 'staff' && q.sessionHash === p.sessionHash, 'logout');
     req.res!.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
 
   on(r, 'GET', '/api/auth/me', (req) => whoami(req));
+
+  // Changing one's own password ends every session of that staff member (this one too) and their sockets.
+  on(r, 'POST', '/api/auth/password', async (req) => {
+    const p = req.principal;
+    if (p.kind !== 'staff') throw new AppError('UNAUTHENTICATED');
+    const { currentPassword, newPassword } = passwordChangeSchema.parse(req.body);
+    const row = db.prepare('SELECT password_hash FROM staff WHERE id = ?').get(p.staff.id) as { password_hash: string } | undefined;
+    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) throw new AppError('BAD_CREDENTIALS');
+    const now = clock.now();
+    const hash = await hashPassword(newPassword);
+    db.transaction(() => {
+      db.prepare('UPDATE staff SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hash, now, p.staff.id);
+      revokeStaffSessions(db, p.staff.id, now);
+      audit(db, req, now, { officeId: p.staff.officeId, action: 'auth.password-changed', target: p.staff.id });
+    })();
+    ctx.disconnectWhere?.((q) => q.kind === 'staff' && q.staff.id === p.staff.id, 'revoked');
+    req.res!.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
 
   on(r, 'GET', '/api/public/offices', () =>
     engine.officeIds().map((id) => {

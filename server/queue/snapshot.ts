@@ -58,7 +58,7 @@ export function buildPublicSnapshot(state: OfficeState, version: number, now: nu
     now,
     office: {
       id: o.id, name: o.name, timezone: o.timezone, hours: o.hours, ticker: o.ticker, announcement: o.announcement,
-      kioskPriority: o.kioskPriority, acceptingNow: isWithinHours(now, o.timezone, o.hours),
+      kioskPriority: o.kioskPriority, acceptingNow: isWithinHours(now, o.timezone, o.hours), texts: o.texts ?? {},
     },
     services: publicServices(state, now),
     counters: publicCounters(state),

@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors.js';
 import type { ClientToServerEvents, Reply, ServerToClientEvents } from '../../common/events.js';
 import { subscribeSchema, type CommandName } from '../../common/schemas.js';
 import { SOCKET_ROUTES } from '../access.js';
-import { devicePrincipal, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
+import { devicePrincipal, isDeviceValid, isSessionValid, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
 import { submitCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
 import { assertOfficeAccess, roleOf } from '../http/auth.js';
@@ -65,7 +65,7 @@ function handle(args: unknown[], fn: (payload: unknown) => unknown): void {
  * token (`auth: { deviceToken }`), subscribes to one office, and from then on receives a full
  * snapshot after every change (coalesced per tick), carrying the office version.
  */
-export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: IO; disconnectWhere: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void; close: () => Promise<void> } {
+export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: IO; disconnectWhere: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void; sweep: () => void; close: () => Promise<void> } {
   const io: IO = new Server(httpServer, { serveClient: false, cors: undefined, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 8_000 });
 
   io.use((socket, next) => {
@@ -93,9 +93,11 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
       if (!route) throw new AppError('NOT_FOUND');
       // A staff session may have been revoked since the socket connected.
       const sp = socket.data.principal;
-      if (sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) {
+      // So may a device (revoked by an admin); admins also cut it off at once via disconnectWhere.
+      if ((sp.kind === 'staff' && !isSessionValid(ctx.db, sp.sessionHash, ctx.clock.now())) || (sp.kind === 'device' && !isDeviceValid(ctx.db, sp.device.id))) {
         socket.emit('session:ended', { reason: 'revoked' });
-        socket.disconnect(true);
+        // Disconnect once the refusal (the ack) has gone out.
+        setTimeout(() => socket.disconnect(true), 50);
         throw new AppError('UNAUTHENTICATED');
       }
       if (!route.roles.includes(role)) throw new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
@@ -170,10 +172,33 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
     }
   }
 
+  /** Sessions expire and devices may be revoked elsewhere: every half minute, cut off sockets whose credential ended. */
+  function sweep() {
+    const now = ctx.clock.now();
+    for (const s of io.sockets.sockets.values()) {
+      const p = s.data.principal;
+      const reason = p?.kind === 'staff' && !isSessionValid(ctx.db, p.sessionHash, now) ? 'expired' : p?.kind === 'device' && !isDeviceValid(ctx.db, p.device.id) ? 'revoked' : null;
+      if (reason) {
+        s.emit('session:ended', { reason });
+        s.disconnect(true);
+      }
+    }
+  }
+  const sweepTimer = setInterval(() => {
+    try {
+      sweep();
+    } catch (err) {
+      ctx.log.error({ err }, 'socket sweep failed');
+    }
+  }, 30_000);
+  sweepTimer.unref();
+
   return {
     io,
     disconnectWhere,
+    sweep,
     close: () => {
+      clearInterval(sweepTimer);
       unsubscribe();
       return new Promise<void>((resolve) => void io.close(() => resolve()));
     },

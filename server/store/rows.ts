@@ -18,6 +18,7 @@ export function officeFromRow(r: Row): Office {
     kioskPriority: bool(r.kiosk_priority),
     ticker: String(r.ticker ?? ''),
     announcement: json(r.announcement_json, { ja: '', en: '', english: false }),
+    texts: json(r.texts_json, {}),
   };
 }
 

@@ -1,0 +1,152 @@
+import { Router, type Request, type Response } from 'express';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import { AppError } from '../../common/errors.js';
+import { queryRoute } from '../access.js';
+import { audit } from '../audit/audit.js';
+import type { AppContext } from '../context.js';
+import { allow, assertOfficeAccess } from '../http/auth.js';
+import { on } from '../http/routes.js';
+import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
+import { GROUP_KINDS, loadNames, requireOffices, seasonReport, stepPage, summaryReport } from './query.js';
+import { LocalTime } from './stats.js';
+import { attachment, fastCsvChunk, seasonTable, STEP_HEADERS, stepCells, summaryTable, tableCsv } from './tables.js';
+
+/** Reports, busy-season comparison and exports for supervisors and admins (access: `// reports`). */
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd').refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}, 'not a calendar date');
+const officeList = z
+  .string()
+  .min(1)
+  .max(400)
+  .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
+  .pipe(z.array(z.string().regex(/^[\w-]{1,64}$/)).min(1).max(20));
+const year = z.coerce.number().int().min(2000).max(2100);
+
+export const rangeQuery = z.strictObject({ offices: officeList, from: day, to: day });
+export const tableQuery = z.strictObject({ offices: officeList, from: day, to: day, by: z.enum(GROUP_KINDS) });
+export const seasonQuery = z.strictObject({ offices: officeList, fromYear: year.optional(), toYear: year.optional() });
+
+function officesFor(req: Request, ids: string[]): string[] {
+  for (const id of ids) assertOfficeAccess(req.principal, id);
+  return ids;
+}
+
+function get(r: Router, path: string, handler: (req: Request, res: Response) => Promise<void> | void): void {
+  r.get(path, allow(queryRoute('GET', path).roles), async (req, res, next) => {
+    try {
+      await handler(req, res);
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy(err as Error);
+        return;
+      }
+      next(err);
+    }
+  });
+}
+
+function sendCsv(res: Response, ascii: string, jaName: string, text: string): void {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', attachment(ascii, jaName));
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(text);
+}
+
+const drain = (res: Response) => new Promise<void>((resolve, reject) => {
+  if (res.destroyed) return reject(new Error('client went away'));
+  const done = () => { res.off('drain', done); res.off('close', closed); resolve(); };
+  const closed = () => { res.off('drain', done); reject(new Error('client went away')); };
+  res.once('drain', done);
+  res.once('close', closed);
+});
+
+export function reportsRouter(ctx: AppContext): Router {
+  const r = Router();
+  const { db, clock } = ctx;
+
+  on(r, 'GET', '/api/reports/summary', (req) => {
+    const q = rangeQuery.parse(req.query);
+    return summaryReport(db, officesFor(req, q.offices), q.from, q.to);
+  });
+
+  on(r, 'GET', '/api/reports/busy-season', (req) => {
+    const q = seasonQuery.parse(req.query);
+    return seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() });
+  });
+
+  get(r, '/api/reports/summary.csv', (req, res) => {
+    const q = tableQuery.parse(req.query);
+    const report = summaryReport(db, officesFor(req, q.offices), q.from, q.to);
+    const t = summaryTable(report, q.by);
+    audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: `summary.csv:${q.by}`, detail: q });
+    sendCsv(res, `report-${q.by}-${q.from}-${q.to}.csv`, `待ち時間レポート_${t.name}_${q.from}_${q.to}.csv`, tableCsv(t));
+  });
+
+  get(r, '/api/reports/busy-season.csv', (req, res) => {
+    const q = seasonQuery.parse(req.query);
+    const report = seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() });
+    audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: 'busy-season.csv', detail: q });
+    sendCsv(res, 'busy-season.csv', '繁忙期比較.csv', tableCsv(seasonTable(report)));
+  });
+
+  get(r, '/api/reports/summary.xlsx', async (req, res) => {
+    const q = rangeQuery.parse(req.query);
+    const report = summaryReport(db, officesFor(req, q.offices), q.from, q.to);
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'Madoguchi';
+    for (const kind of GROUP_KINDS) {
+      const t = summaryTable(report, kind);
+      const ws = wb.addWorksheet(t.name);
+      ws.addRow(t.headers).font = { bold: true };
+      for (const row of t.rows) ws.addRow(row);
+      ws.views = [{ state: 'frozen', ySplit: 1, xSplit: 1 }];
+      ws.columns.forEach((c, i) => (c.width = i === 0 ? 24 : 12));
+    }
+    audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: 'summary.xlsx', detail: q });
+    const buf = await wb.xlsx.writeBuffer();
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', attachment(`report-${q.from}-${q.to}.xlsx`, `待ち時間レポート_${q.from}_${q.to}.xlsx`));
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(Buffer.from(buf as ArrayBuffer));
+  });
+
+  /**
+   * Every step of the range, streamed page by page (keyset on enqueued_at, rowid): memory stays
+   * flat and the database is free for commands between pages.
+   */
+  get(r, '/api/reports/steps.csv', async (req, res) => {
+    const q = rangeQuery.parse(req.query);
+    const names = loadNames(db);
+    const offices = requireOffices(names, officesFor(req, q.offices));
+    if (q.from > q.to) throw new AppError('INVALID_INPUT', { reason: 'from is after to' });
+    audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: 'steps.csv', detail: q });
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', attachment(`steps-${q.from}-${q.to}.csv`, `手続明細_${q.from}_${q.to}.csv`));
+    res.setHeader('Cache-Control', 'no-store');
+    let first = true;
+    for (const office of offices) {
+      const lt = new LocalTime(office.timezone);
+      const lo = startOfBusinessDay(q.from, office.timezone);
+      const hi = endOfBusinessDay(q.to, office.timezone);
+      let after: { at: number; rowid: number } | null = null;
+      for (;;) {
+        if (res.destroyed) return; // the client went away: stop reading
+        const page = stepPage(db, office.id, lo, hi, after);
+        if (page.length === 0 && !first) break;
+        const chunk = fastCsvChunk(page.map((row) => stepCells(row, names, lt)), first ? STEP_HEADERS : null);
+        first = false;
+        if (!res.write(chunk)) await drain(res);
+        if (page.length === 0) break;
+        const last = page.at(-1)!;
+        after = { at: last.enqueued_at, rowid: last.rowid };
+      }
+    }
+    res.end();
+  });
+
+  return r;
+}
