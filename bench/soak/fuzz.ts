@@ -19,6 +19,8 @@ export interface FuzzSummary {
   socketInputs: number;
   accepted: number;
   refused: number;
+  /** HTTP requests that failed at the network level once and were sent again. */
+  retried: number;
   violations: string[];
 }
 
@@ -150,7 +152,7 @@ export async function runFuzz(opts: { httpRuns?: number; socketRuns?: number; se
   const log = opts.log ?? (() => {});
   const seed = opts.seed ?? Date.now() % 1_000_000;
   const srv: TestServer = await startTestServer();
-  const out: FuzzSummary = { inputs: 0, httpInputs: 0, socketInputs: 0, accepted: 0, refused: 0, violations: [] };
+  const out: FuzzSummary = { inputs: 0, httpInputs: 0, socketInputs: 0, accepted: 0, refused: 0, retried: 0, violations: [] };
   const violation = (s: string) => {
     if (out.violations.length < 50) out.violations.push(s);
   };
@@ -186,12 +188,23 @@ export async function runFuzz(opts: { httpRuns?: number; socketRuns?: number; se
       const before = dbDigest(srv.db);
       let status = 0;
       let text = '';
-      try {
-        const res = await fetch(`${srv.url}${input.path}`, { method: input.method, headers, body: input.method === 'GET' ? undefined : body });
-        status = res.status;
-        text = await res.text();
-      } catch (err) {
-        violation(`HTTP ${input.method} ${input.path} as ${input.role}: request failed (${(err as Error).message})`);
+      // A kept-alive connection closed by the server just as it is reused fails at the network
+      // level; the same request once more tells that race from a request that breaks the server.
+      let failure: unknown = null;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          const res = await fetch(`${srv.url}${input.path}`, { method: input.method, headers, body: input.method === 'GET' ? undefined : body });
+          status = res.status;
+          text = await res.text();
+          failure = null;
+          break;
+        } catch (err) {
+          failure = err;
+          out.retried++;
+        }
+      }
+      if (failure) {
+        violation(`HTTP ${input.method} ${input.path} as ${input.role} body ${JSON.stringify(input.body).slice(0, 120)}: request failed twice (${String((failure as Error).cause ?? failure)})`);
         continue;
       }
       const what = `HTTP ${input.method} ${input.path.slice(0, 80)} as ${input.role} body ${JSON.stringify(input.body).slice(0, 120)}`;

@@ -48,7 +48,7 @@ describe('soak invariant checker', () => {
   });
 
   it('catches a lost acknowledged state change', () => {
-    t.db.prepare("DELETE FROM idempotency WHERE substr(command_id, instr(command_id, '|') + 1) = ?").run(ledger.acked[5]!.commandId);
+    t.db.prepare("DELETE FROM idempotency WHERE command_id = @id OR command_id LIKE '%|' || @id").run({ id: ledger.acked[5]!.commandId });
     expect(checkStore(t.db, ledger, null).join('\n')).toMatch(/acknowledged counter:done .* lost/);
   });
 

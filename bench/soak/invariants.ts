@@ -34,10 +34,11 @@ export function checkStore(db: DB, ledger: Ledger, server: PublicSnapshot | null
     if (!ok) out.push(what);
   };
   db.transaction(() => {
-    // Keys are stored per actor ("<actor>|<command id>"; see idempotencyKey in server/engine.ts).
-    const idem = db.prepare("SELECT result_json FROM idempotency WHERE command_id LIKE '%|' || ? ESCAPE '\\'");
+    // Idempotency keys may be scoped to the actor ("<actor>|<command id>").
+    const idem = db.prepare("SELECT command_id, result_json FROM idempotency WHERE command_id = @id OR command_id LIKE '%|' || @id");
     for (const a of ledger.acked) {
-      const row = idem.get(a.commandId.replace(/[\\%_]/g, (c) => '\\' + c)) as { result_json: string } | undefined;
+      const rows = idem.all({ id: a.commandId }) as { command_id: string; result_json: string }[];
+      const row = rows.find((r) => r.command_id === a.commandId || r.command_id.endsWith(`|${a.commandId}`));
       const stored = row ? (JSON.parse(row.result_json) as CommandResult) : null;
       check(!!stored && stored.version === a.result.version && stored.ticketId === a.result.ticketId && stored.stepId === a.result.stepId, `acknowledged ${a.name} ${a.commandId} lost`);
     }

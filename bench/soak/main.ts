@@ -22,7 +22,7 @@ soak summary (seed ${seed}, ${Math.round((Date.now() - started) / 1000)} s)
   kills survived        ${soak.kills}
   disconnect storms     ${soak.storms}
   invariants checked    ${soak.invariantsChecked}
-  inputs tried (fuzz)   ${fuzz.inputs} (${fuzz.httpInputs} HTTP, ${fuzz.socketInputs} socket; ${fuzz.refused} refused, ${fuzz.accepted} accepted)
+  inputs tried (fuzz)   ${fuzz.inputs} (${fuzz.httpInputs} HTTP, ${fuzz.socketInputs} socket; ${fuzz.refused} refused, ${fuzz.accepted} accepted, ${fuzz.retried} resent after a dropped connection)
   violations            ${violations.length}`);
   for (const v of violations) console.log(`  ✗ ${v}`);
   process.exit(violations.length ? 1 : 0);

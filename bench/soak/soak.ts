@@ -224,7 +224,6 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   const clerkLoop = async (i: number) => {
     const s = clerks[i]!;
     const counterId = prep.counters[i]!;
-    const mine = prep.counterServices.get(counterId)!;
     let n = 0;
     while (!stopped) {
       if (paused || !s.connected) {
@@ -268,9 +267,10 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
         acked.push({ name, commandId: payload.commandId, result: reply.data });
       }
       // Wait for the snapshot after our change (or a short while), so the next choice is informed.
-      const deadline = Date.now() + 300;
-      while (!stopped && Date.now() < deadline && ((s.snapshots.at(-1)?.version ?? 0) <= version) && reply && 'data' in reply && reply.data.version > version) await sleep(5);
-      void mine;
+      if (reply && 'data' in reply && reply.data.version > version) {
+        const deadline = Date.now() + 300;
+        while (!stopped && Date.now() < deadline && (s.snapshots.at(-1)?.version ?? 0) < reply.data.version) await sleep(5);
+      }
       await sleep(Math.floor(rand() * 20));
     }
   };
