@@ -85,6 +85,8 @@ describe('console reports in a browser, on the demo data', () => {
     expect(await chuo2026.textContent()).toContain('令和7年度末〜令和8年度初');
     expect(total('chuo', 2026).inProgress).toBe(true);
     expect(await chuo2026.textContent()).toContain('実施中'); // the clock is at 30 March 2026: the season runs to 10 April
+    // and the page says that a running season is compared, so far, with the whole previous one
+    expect(await page.locator('.rp-live-note').textContent()).toContain('本日までの集計');
     const drop = (total('chuo', 2025).wait.meanMs! - total('chuo', 2026).wait.meanMs!) / MIN;
     expect(await chuo2026.locator('.rp-better').textContent()).toContain(`▼−${drop.toFixed(1)}分`);
     await page.evaluate(() => window.scrollTo(0, 0));
