@@ -81,6 +81,27 @@ export function serviceQueue(state: OfficeState, serviceId: string): Step[] {
   return list.sort(compareQueue(state, () => 0));
 }
 
+/**
+ * Where a step stands in its service's queue (0 = next): the same as its index in
+ * `serviceQueue(state, serviceId)`, 0 when it is not waiting there, counted in one pass without
+ * sorting the whole queue (issuing a ticket needs it for the estimate, on every issue).
+ */
+export function queuePosition(state: OfficeState, serviceId: string, stepId: string): number {
+  const step = state.steps.get(stepId);
+  if (!step || step.state !== 'waiting' || step.serviceId !== serviceId) return 0;
+  const before = compareQueue(state, () => 0);
+  let n = 0;
+  for (const s of state.steps.values()) if (s.state === 'waiting' && s.serviceId === serviceId && s !== step && before(s, step) < 0) n += 1;
+  return n;
+}
+
+/** How many steps wait for a service: `serviceQueue(state, serviceId).length` without sorting. */
+export function waitingCount(state: OfficeState, serviceId: string): number {
+  let n = 0;
+  for (const s of state.steps.values()) if (s.state === 'waiting' && s.serviceId === serviceId) n += 1;
+  return n;
+}
+
 /** Order key for a step put at the front or back of a service's queue. */
 export function orderKeyFor(state: OfficeState, serviceId: string, position: 'front' | 'back', now: number): number {
   if (position === 'back') return Math.max(now, state.maxOrderKey + 1);
