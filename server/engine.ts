@@ -366,6 +366,12 @@ export class Engine {
         if (decision.events.length) this.commit(officeId, rt, decision, { role: 'system', staffId: null, deviceId: null }, null, 'system', now);
       }
       this.prune(rt.state, today);
+      // Yesterday's calls leave the displays at the day turn (the snapshots filter them too).
+      const todays = rt.calls.filter((c) => c.at >= dayStart);
+      if (todays.length !== rt.calls.length) {
+        rt.calls = todays;
+        this.notify(officeId);
+      }
     }
     stmt(this.db, 'DELETE FROM idempotency WHERE created_at < ?').run(now - IDEMPOTENCY_KEEP_MS);
   }
@@ -389,14 +395,28 @@ export class Engine {
     return this.execute(actor, { name: 'office:close-day', payload: { commandId, officeId } });
   }
 
+  /**
+   * The recent calls of the current business day only: a server left running overnight must not
+   * show yesterday's calls in the morning, even before the minute tick has dropped them.
+   */
+  private todaysCalls(rt: OfficeRuntime, now: number): CallRecord[] {
+    const first = rt.calls[0];
+    if (!first) return rt.calls;
+    const tz = rt.state.office.timezone;
+    const dayStart = startOfBusinessDay(businessDay(now, tz), tz);
+    return first.at >= dayStart ? rt.calls : rt.calls.filter((c) => c.at >= dayStart);
+  }
+
   publicSnapshot(officeId: string): PublicSnapshot {
     const rt = this.runtime(officeId);
-    return buildPublicSnapshot(rt.state, rt.version, this.clock.now(), rt.calls);
+    const now = this.clock.now();
+    return buildPublicSnapshot(rt.state, rt.version, now, this.todaysCalls(rt, now));
   }
 
   staffSnapshot(officeId: string): StaffSnapshot {
     const rt = this.runtime(officeId);
-    return buildStaffSnapshot(rt.state, rt.version, this.clock.now(), rt.calls, (id) => this.staffNames.get(id) ?? null);
+    const now = this.clock.now();
+    return buildStaffSnapshot(rt.state, rt.version, now, this.todaysCalls(rt, now), (id) => this.staffNames.get(id) ?? null);
   }
 
   /** Public tracking by token; falls back to the database for tickets no longer in memory. */
