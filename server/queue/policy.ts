@@ -89,9 +89,16 @@ export function serviceQueue(state: OfficeState, serviceId: string): Step[] {
 export function queuePosition(state: OfficeState, serviceId: string, stepId: string): number {
   const step = state.steps.get(stepId);
   if (!step || step.state !== 'waiting' || step.serviceId !== serviceId) return 0;
-  const before = compareQueue(state, () => 0);
+  // compareQueue(state, () => 0)(s, step) < 0, with the step's own priority looked up once.
+  const mine = isPriority(state, step);
   let n = 0;
-  for (const s of state.steps.values()) if (s.state === 'waiting' && s.serviceId === serviceId && s !== step && before(s, step) < 0) n += 1;
+  for (const s of state.steps.values()) {
+    if (s.state !== 'waiting' || s.serviceId !== serviceId || s === step) continue;
+    const theirs = isPriority(state, s);
+    if (theirs !== mine) {
+      if (theirs) n += 1;
+    } else if (s.orderKey < step.orderKey || (s.orderKey === step.orderKey && s.id < step.id)) n += 1;
+  }
   return n;
 }
 
