@@ -75,7 +75,7 @@ export default async function run(): Promise<BenchRow[]> {
   try {
     const dbPath = join(dir, 'startup.db');
     await prepareDb(dbPath);
-    const env = { MADOGUCHI_DB: dbPath, MADOGUCHI_WEB: join(ROOT, 'dist/web') };
+    const env = { MADOGUCHI_DB: dbPath, MADOGUCHI_WEB: join(ROOT, 'dist/web'), MADOGUCHI_BACKUP_DIR: join(dir, 'backups') }; // start-up backup off the project's data/
     const mainJs = await buildServer(); // the real production build: dist/server/main.js
     const bare = await median(RUNS, () => measure(['--input-type=module', '-e', BARE], {}));
     const tsx = await median(RUNS, () => measure(['--import', 'tsx', join(ROOT, 'server/main.ts')], env));
