@@ -6,11 +6,11 @@ import type { CallRecord, IssuedTicket, Office, PublicSnapshot, StaffSnapshot, S
 import type { Clock } from './queue/clock.js';
 import { closeDay, decide, type Actor, type Decision } from './queue/decide.js';
 import { estimateWait } from './queue/estimate.js';
-import { serviceQueue } from './queue/policy.js';
+import { queuePosition } from './queue/policy.js';
 import { buildPublicSnapshot, buildStaffSnapshot, buildTicketStatus } from './queue/snapshot.js';
 import { applyEvent, createState, eventRefs, indexStep, indexTicket, newTouched, RECENT_SERVICE_WINDOW, type DomainEvent, type OfficeState } from './queue/state.js';
 import { businessDay, startOfBusinessDay } from './queue/time.js';
-import type { DB } from './store/db.js';
+import { stmt, type DB } from './store/db.js';
 import { loadCounters, loadOffices, loadServices, stepFromRow, ticketFromRow, Writer } from './store/rows.js';
 
 const RECENT_CALLS = 20;
@@ -258,7 +258,7 @@ export class Engine {
 
   /** Whether this actor already ran this command id (a retry will be answered from the record). */
   isReplay(actor: Actor, commandId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) !== undefined;
+    return stmt(this.db, 'SELECT 1 FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) !== undefined;
   }
 
   /**
@@ -268,7 +268,7 @@ export class Engine {
   execute(actor: Actor, cmd: AnyCommand, actorOfficeCheck?: (officeId: string) => void): CommandResult {
     const commandId = cmd.payload.commandId;
     // The key is scoped to the actor: another actor replaying someone's command id never sees their result.
-    const previous = this.db.prepare('SELECT name, result_json FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) as { name: string; result_json: string } | undefined;
+    const previous = stmt(this.db, 'SELECT name, result_json FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) as { name: string; result_json: string } | undefined;
     if (previous) {
       if (previous.name !== cmd.name) throw new AppError('IDEMPOTENCY_CONFLICT');
       return { ...(JSON.parse(previous.result_json) as CommandResult), replayed: true };
@@ -306,7 +306,7 @@ export class Engine {
         for (const id of touched.counters) this.writer.live(rt.state.live.get(id)!);
         result = this.resultOf(rt.state, decision, version);
         if (commandId) {
-          this.db.prepare('INSERT INTO idempotency (command_id, actor, name, result_json, created_at) VALUES (?, ?, ?, ?, ?)')
+          stmt(this.db, 'INSERT INTO idempotency (command_id, actor, name, result_json, created_at) VALUES (?, ?, ?, ?, ?)')
             .run(idempotencyKey(actor, commandId), actorKey(actor), name, JSON.stringify(result), now);
         }
         rt.version = version;
@@ -336,8 +336,7 @@ export class Engine {
 
   private issuedTicket(state: OfficeState, ticketId: string, step: Step): IssuedTicket {
     const t = state.tickets.get(ticketId)!;
-    const q = serviceQueue(state, step.serviceId);
-    const ahead = Math.max(0, q.findIndex((s) => s.id === step.id));
+    const ahead = queuePosition(state, step.serviceId, step.id);
     return {
       ticketId: t.id, stepId: step.id, display: t.display, serviceId: step.serviceId, priority: t.priority,
       issuedAt: t.issuedAt, token: t.token, businessDay: t.businessDay, estimate: estimateWait(state, step.serviceId, ahead),
@@ -367,8 +366,14 @@ export class Engine {
         if (decision.events.length) this.commit(officeId, rt, decision, { role: 'system', staffId: null, deviceId: null }, null, 'system', now);
       }
       this.prune(rt.state, today);
+      // Yesterday's calls leave the displays at the day turn (the snapshots filter them too).
+      const todays = rt.calls.filter((c) => c.at >= dayStart);
+      if (todays.length !== rt.calls.length) {
+        rt.calls = todays;
+        this.notify(officeId);
+      }
     }
-    this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(now - IDEMPOTENCY_KEEP_MS);
+    stmt(this.db, 'DELETE FROM idempotency WHERE created_at < ?').run(now - IDEMPOTENCY_KEEP_MS);
   }
 
   private prune(state: OfficeState, today: string): void {
@@ -390,14 +395,28 @@ export class Engine {
     return this.execute(actor, { name: 'office:close-day', payload: { commandId, officeId } });
   }
 
+  /**
+   * The recent calls of the current business day only: a server left running overnight must not
+   * show yesterday's calls in the morning, even before the minute tick has dropped them.
+   */
+  private todaysCalls(rt: OfficeRuntime, now: number): CallRecord[] {
+    const first = rt.calls[0];
+    if (!first) return rt.calls;
+    const tz = rt.state.office.timezone;
+    const dayStart = startOfBusinessDay(businessDay(now, tz), tz);
+    return first.at >= dayStart ? rt.calls : rt.calls.filter((c) => c.at >= dayStart);
+  }
+
   publicSnapshot(officeId: string): PublicSnapshot {
     const rt = this.runtime(officeId);
-    return buildPublicSnapshot(rt.state, rt.version, this.clock.now(), rt.calls);
+    const now = this.clock.now();
+    return buildPublicSnapshot(rt.state, rt.version, now, this.todaysCalls(rt, now));
   }
 
   staffSnapshot(officeId: string): StaffSnapshot {
     const rt = this.runtime(officeId);
-    return buildStaffSnapshot(rt.state, rt.version, this.clock.now(), rt.calls, (id) => this.staffNames.get(id) ?? null);
+    const now = this.clock.now();
+    return buildStaffSnapshot(rt.state, rt.version, now, this.todaysCalls(rt, now), (id) => this.staffNames.get(id) ?? null);
   }
 
   /** Public tracking by token; falls back to the database for tickets no longer in memory. */

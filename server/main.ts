@@ -1,14 +1,14 @@
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { createApplication } from './app.js';
 import { generatePassword } from './auth/password.js';
 import { logger } from './log.js';
 import { seedDefault } from './seed.js';
 import { migrate, openDatabase, SchemaTooNewError } from './store/db.js';
+import { PROJECT_ROOT } from './paths.js';
 import { backupConfigFromEnv, scheduleDailyBackups } from './backup/backup.js';
 
 /** Entry point: open and migrate the database, seed a default office on first run, listen. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = PROJECT_ROOT; // the same from server/main.ts (tsx) and dist/server/main.js (node)
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 const dbPath = resolve(ROOT, process.env.MADOGUCHI_DB ?? 'data/madoguchi.db');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DeviceInfo, StaffInfo, StaffRole } from '../../common/types.js';
-import type { DB } from '../store/db.js';
+import { stmt, type DB } from '../store/db.js';
 
 export const SESSION_COOKIE = 'mdg_session';
 export const SESSION_TTL_MS = 12 * 3_600_000; // one working day and some overtime
@@ -40,18 +40,19 @@ export function staffInfo(r: StaffRow): StaffInfo {
 /** Resolve a session cookie value to its staff member, or null when unknown, expired, revoked or disabled. */
 export function sessionPrincipal(db: DB, token: string, now: number): Principal | null {
   const hash = sha256(token);
-  const row = db
-    .prepare(`SELECT st.id, st.login, st.name, st.role, st.office_id, st.disabled, se.last_seen_at FROM sessions se JOIN staff st ON st.id = se.staff_id
-      WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ?`)
-    .get(hash, now) as (StaffRow & { last_seen_at: number }) | undefined;
+  const row = stmt(
+    db,
+    `SELECT st.id, st.login, st.name, st.role, st.office_id, st.disabled, se.last_seen_at FROM sessions se JOIN staff st ON st.id = se.staff_id
+      WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ?`,
+  ).get(hash, now) as (StaffRow & { last_seen_at: number }) | undefined;
   if (!row || row.disabled) return null;
   // "Last seen", for the admin's session list; written at most once a minute per session.
-  if (now - row.last_seen_at > 60_000) db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, hash);
+  if (now - row.last_seen_at > 60_000) stmt(db, 'UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, hash);
   return { kind: 'staff', staff: staffInfo(row), sessionHash: hash };
 }
 
 export function devicePrincipal(db: DB, token: string): Principal | null {
-  const row = db.prepare('SELECT id, office_id, kind, name, config_json FROM devices WHERE token = ? AND revoked_at IS NULL').get(token) as
+  const row = stmt(db, 'SELECT id, office_id, kind, name, config_json FROM devices WHERE token = ? AND revoked_at IS NULL').get(token) as
     | { id: string; office_id: string; kind: 'kiosk' | 'display'; name: string; config_json: string }
     | undefined;
   if (!row) return null;
@@ -59,9 +60,7 @@ export function devicePrincipal(db: DB, token: string): Principal | null {
 }
 
 export function isSessionValid(db: DB, hash: string, now: number): boolean {
-  const row = db
-    .prepare('SELECT 1 FROM sessions se JOIN staff st ON st.id = se.staff_id WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND st.disabled = 0')
-    .get(hash, now);
+  const row = stmt(db, 'SELECT 1 FROM sessions se JOIN staff st ON st.id = se.staff_id WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND st.disabled = 0').get(hash, now);
   return row !== undefined;
 }
 
@@ -84,5 +83,5 @@ export function readCookie(header: string | undefined, name: string): string | n
 
 /** A device still paired (not revoked)? Sockets re-check this on every event. */
 export function isDeviceValid(db: DB, deviceId: string): boolean {
-  return db.prepare('SELECT 1 FROM devices WHERE id = ? AND revoked_at IS NULL').get(deviceId) !== undefined;
+  return stmt(db, 'SELECT 1 FROM devices WHERE id = ? AND revoked_at IS NULL').get(deviceId) !== undefined;
 }

@@ -1,14 +1,14 @@
-import { resolve, dirname } from 'node:path';
+import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { backupConfigFromEnv, backupDatabase, pruneBackups } from './backup.js';
+import { PROJECT_ROOT } from '../paths.js';
 
 /**
  * `npm run backup`: an online, consistent copy of the database while the server runs, into
  * data/backups/ (MADOGUCHI_BACKUP_DIR) with a timestamped name; old ones pruned as the daily job does.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = PROJECT_ROOT; // same from source (tsx) and from dist/server/backup/cli.js (node)
 const dbPath = resolve(ROOT, process.env.MADOGUCHI_DB ?? 'data/madoguchi.db');
 const cfg = backupConfigFromEnv(ROOT);
 

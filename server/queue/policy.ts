@@ -81,6 +81,34 @@ export function serviceQueue(state: OfficeState, serviceId: string): Step[] {
   return list.sort(compareQueue(state, () => 0));
 }
 
+/**
+ * Where a step stands in its service's queue (0 = next): the same as its index in
+ * `serviceQueue(state, serviceId)`, 0 when it is not waiting there, counted in one pass without
+ * sorting the whole queue (issuing a ticket needs it for the estimate, on every issue).
+ */
+export function queuePosition(state: OfficeState, serviceId: string, stepId: string): number {
+  const step = state.steps.get(stepId);
+  if (!step || step.state !== 'waiting' || step.serviceId !== serviceId) return 0;
+  // compareQueue(state, () => 0)(s, step) < 0, with the step's own priority looked up once.
+  const mine = isPriority(state, step);
+  let n = 0;
+  for (const s of state.steps.values()) {
+    if (s.state !== 'waiting' || s.serviceId !== serviceId || s === step) continue;
+    const theirs = isPriority(state, s);
+    if (theirs !== mine) {
+      if (theirs) n += 1;
+    } else if (s.orderKey < step.orderKey || (s.orderKey === step.orderKey && s.id < step.id)) n += 1;
+  }
+  return n;
+}
+
+/** How many steps wait for a service: `serviceQueue(state, serviceId).length` without sorting. */
+export function waitingCount(state: OfficeState, serviceId: string): number {
+  let n = 0;
+  for (const s of state.steps.values()) if (s.state === 'waiting' && s.serviceId === serviceId) n += 1;
+  return n;
+}
+
 /** Order key for a step put at the front or back of a service's queue. */
 export function orderKeyFor(state: OfficeState, serviceId: string, position: 'front' | 'back', now: number): number {
   if (position === 'back') return Math.max(now, state.maxOrderKey + 1);

@@ -2,7 +2,7 @@ import type {
   CallRecord, PublicCounter, PublicService, PublicSnapshot, StaffCounter, StaffSnapshot, StaffStepView, Step, TicketStatus,
 } from '../../common/types.js';
 import { estimateWait } from './estimate.js';
-import { serviceQueue } from './policy.js';
+import { queuePosition, serviceQueue, waitingCount } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
 import { businessDay, isWithinHours } from './time.js';
 
@@ -23,7 +23,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
   return [...state.services.values()]
     .sort((a, b) => a.sortOrder - b.sortOrder || a.id.localeCompare(b.id))
     .map((s) => {
-      const waiting = serviceQueue(state, s.id).length;
+      const waiting = waitingCount(state, s.id);
       return {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
         kioskVisible: s.kioskVisible && s.active, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
@@ -124,8 +124,7 @@ export function buildTicketStatus(state: OfficeState, ticketId: string, version:
   const service = state.services.get(last.serviceId);
   let estimate = null;
   if (active?.state === 'waiting') {
-    const q = serviceQueue(state, active.serviceId);
-    estimate = estimateWait(state, active.serviceId, Math.max(0, q.findIndex((s) => s.id === active.id)));
+    estimate = estimateWait(state, active.serviceId, queuePosition(state, active.serviceId, active.id));
   }
   const counter = active && (active.state === 'called' || active.state === 'serving') && active.counterId ? state.counters.get(active.counterId) : undefined;
   return {

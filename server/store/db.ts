@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../paths.js';
 
 export type DB = Database.Database;
 
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'db', 'migrations');
 
 /**
  * Open the database with the durability the rules need: WAL, synchronous=FULL (an acknowledged
@@ -56,4 +56,19 @@ export function migrate(db: DB, migrations = readMigrations()): { applied: strin
     applied.push(m.name);
   }
   return { applied, version: Math.max(current, latest) };
+}
+
+const statementCache = new WeakMap<DB, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement for this database, prepared once and reused: the hot paths (every command,
+ * every request's principal lookup) then skip SQLite's parse/plan step. The statement stays valid
+ * across schema changes (SQLite re-prepares it itself); the cache goes with the connection.
+ */
+export function stmt(db: DB, sql: string): Database.Statement {
+  let m = statementCache.get(db);
+  if (!m) statementCache.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
 }
