@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const app = createApplication({ db, webRoot, routers: loadRouters });
   const actual = await app.listen(port, host);
   // Daily online backup with retention (docs/OPERATIONS.md); MADOGUCHI_BACKUP=off disables it.
-  const backupCfg = backupConfigFromEnv(ROOT);
+  const backupCfg = backupConfigFromEnv(ROOT, process.env, dbPath);
   const backups = backupCfg.enabled ? scheduleDailyBackups(db, { dir: backupCfg.dir, keepDays: backupCfg.keepDays, log: logger }) : null;
   const base = `http://localhost:${actual}`;
   const lines = [

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../common/events.js';
 import { cid, http, login, startTestServer, type TestServer } from '../testing.js';
-import { backupDatabase, backupName, listBackups, pruneBackups, restoreBackup, scheduleDailyBackups } from './backup.js';
+import { backupConfigFromEnv, backupDatabase, backupName, listBackups, pruneBackups, restoreBackup, scheduleDailyBackups } from './backup.js';
 import { Engine } from '../engine.js';
 import { ManualClock } from '../queue/clock.js';
 
@@ -109,4 +109,12 @@ describe('backups', () => {
     expect((restored.prepare('SELECT id FROM tickets ORDER BY issued_at').all() as { id: string }[]).map((r) => r.id)).toEqual(ids);
     restored.close();
   }, 60_000);
+});
+
+describe('backup settings', () => {
+  it('put backups beside the database unless MADOGUCHI_BACKUP_DIR says otherwise', () => {
+    expect(backupConfigFromEnv('/srv/madoguchi', {}, '/var/lib/madoguchi/office.db').dir).toBe('/var/lib/madoguchi/backups');
+    expect(backupConfigFromEnv('/srv/madoguchi', { MADOGUCHI_BACKUP_DIR: 'elsewhere' }, '/var/lib/madoguchi/office.db').dir).toBe('/srv/madoguchi/elsewhere');
+    expect(backupConfigFromEnv('/srv/madoguchi', { MADOGUCHI_BACKUP: 'off', MADOGUCHI_BACKUP_KEEP_DAYS: '30' })).toMatchObject({ dir: '/srv/madoguchi/data/backups', keepDays: 30, enabled: false });
+  });
 });

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { migrate, openDatabase, type DB } from '../store/db.js';
 
@@ -112,10 +112,10 @@ export function scheduleDailyBackups(db: DB, s: BackupSchedule): { stop: () => v
   return { stop: () => clearInterval(timer), runIfDue };
 }
 
-/** Backup settings from the environment (docs/OPERATIONS.md). */
-export function backupConfigFromEnv(root: string, env = process.env): { dir: string; keepDays: number; enabled: boolean } {
+/** Backup settings from the environment (docs/OPERATIONS.md); by default backups sit beside the database. */
+export function backupConfigFromEnv(root: string, env = process.env, dbPath = resolve(root, 'data/madoguchi.db')): { dir: string; keepDays: number; enabled: boolean } {
   return {
-    dir: resolve(root, env.MADOGUCHI_BACKUP_DIR ?? 'data/backups'),
+    dir: env.MADOGUCHI_BACKUP_DIR ? resolve(root, env.MADOGUCHI_BACKUP_DIR) : join(dirname(dbPath), 'backups'),
     keepDays: Math.max(1, Number(env.MADOGUCHI_BACKUP_KEEP_DAYS) || 14),
     enabled: env.MADOGUCHI_BACKUP !== 'off',
   };

@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../paths.js';
  */
 const ROOT = PROJECT_ROOT; // same from source (tsx) and from dist/server/backup/cli.js (node)
 const dbPath = resolve(ROOT, process.env.MADOGUCHI_DB ?? 'data/madoguchi.db');
-const cfg = backupConfigFromEnv(ROOT);
+const cfg = backupConfigFromEnv(ROOT, process.env, dbPath);
 
 async function main(): Promise<void> {
   if (!existsSync(dbPath)) {
