@@ -73,7 +73,7 @@ export function daySpan(from: string, to: string): number {
 }
 
 // Columns in raw mode, in this order.
-const LAST_STEP = "s.seq > 1 AND s.outcome IN ('served','no_show','cancelled','unserved')";
+const LAST_STEP = "s.seq > 1 AND s.outcome <> 'transferred'";
 const STEP_COLUMNS = `s.service_id, s.counter_id, s.clerk_id, s.seq, s.enqueued_at, s.first_called_at, s.started_at, s.ended_at, s.outcome,
   CASE WHEN ${LAST_STEP} THEN (SELECT t.issued_at FROM tickets t WHERE t.id = s.ticket_id) END,
   CASE WHEN ${LAST_STEP} THEN (SELECT f.service_id FROM steps f WHERE f.ticket_id = s.ticket_id AND f.seq = 1) END`;
@@ -174,7 +174,8 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
       const hour = lt.hour(enqueuedAt);
       total.add(step, slot);
       officeAcc.add(step, slot);
-      acc(byService, serviceId).add(step, slot);
+      const serviceAcc = acc(byService, serviceId);
+      serviceAcc.add(step, slot);
       let c = counterAccs.get(counterId);
       if (!c) {
         c = acc(byCounter, `${office.id}|${counterId ?? ''}`);
@@ -182,7 +183,8 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
       }
       c.add(step, slot);
       acc(byClerk, clerkId ?? '').add(step, slot);
-      acc(byDay, day).add(step, slot);
+      const dayAcc = acc(byDay, day);
+      dayAcc.add(step, slot);
       (byHour[hour] ??= new Accumulator()).add(step, slot);
       const hk = day + hour;
       let cell = heat.get(hk);
@@ -200,10 +202,9 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
         if (issuedAt !== null && firstService !== null) {
           const o = outcome as FinalOutcome;
           const stayMs = endedAt - issuedAt;
-          total.addStay(o, stayMs);
           officeAcc.addStay(o, stayMs);
-          acc(byService, firstService).addStay(o, stayMs);
-          acc(byDay, first ? day : lt.day(issuedAt)).addStay(o, stayMs);
+          (first ? serviceAcc : acc(byService, firstService)).addStay(o, stayMs);
+          (first ? dayAcc : acc(byDay, lt.day(issuedAt))).addStay(o, stayMs);
         }
       }
     }
@@ -239,10 +240,17 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
     day: rows(byDay, (d) => ({ key: d, officeId: null, label: { ja: d }, order: d }), true),
     hour: byHour.flatMap((a, h) => (a ? [{ key: String(h), officeId: null, label: { ja: `${h}時`, en: `${String(h).padStart(2, '0')}:00` }, ...a.stats() }] : [])),
   };
+  // The total's stays are the offices' (each ticket has one office): one office's row is the total.
+  let stay: StayStats;
+  if (groups.office.length === 1) stay = groups.office[0]!.stay!;
+  else {
+    for (const a of byOffice.values()) total.mergeStays(a);
+    stay = total.stayStats();
+  }
   const heatmap = [...heat.values()]
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.hour - b.hour))
     .map((c) => ({ day: c.day, hour: c.hour, steps: c.steps, called: c.called, waitMeanMs: c.called ? c.sum / c.called : null }));
-  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), stay: total.stayStats(), groups, heatmap, histogram: histogram(total.waits) };
+  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), stay, groups, heatmap, histogram: histogram(total.waits) };
 }
 
 // ---------------------------------------------------------------------------------------------

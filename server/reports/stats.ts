@@ -181,6 +181,11 @@ export class Accumulator {
     this.open += o.open;
     this.withinTarget += o.withinTarget;
     for (const s of o.servedSlots) this.servedSlots.add(s);
+    this.mergeStays(o);
+  }
+
+  /** Fold only another group's visit stays into this one. */
+  mergeStays(o: Accumulator): void {
     for (const s of o.stays) this.stays.push(s);
     this.stayNoShow += o.stayNoShow;
     this.stayCancelled += o.stayCancelled;

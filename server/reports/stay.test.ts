@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedOffice } from '../seed.js';
 import { login, startTestServer, type TestServer } from '../testing.js';
 import { summaryReport, type SummaryReport } from './query.js';
 
@@ -177,6 +178,20 @@ describe('visit stay (滞在時間)', () => {
   it('a one-day report counts only that day’s tickets', () => {
     const one = summaryReport(srv.db, ['chuo'], '2026-03-25', '2026-03-25');
     expect(one.stay).toEqual(expectedStay(TICKETS.filter((k) => issueDay(k) === '2026-03-25')));
+  });
+
+  it('over two offices the total is the sum of both; each office row has its own tickets only', () => {
+    seedOffice(srv.db, { id: 'higashi', name: { ja: '東区役所' } }, tokyo('2026-03-01 09:00'));
+    const db = srv.db;
+    db.prepare(`INSERT INTO tickets (id, office_id, business_day, prefix, number, display, priority, lang, issued_at, token) VALUES ('h1', 'higashi', '2026-03-24', 'A', 1, 'A-001', 0, 'ja', ?, 'tok-h1')`).run(tokyo('2026-03-24 09:00'));
+    db.prepare(`INSERT INTO steps (id, ticket_id, office_id, seq, service_id, state, enqueued_at, order_key, first_called_at, started_at, ended_at, outcome)
+      VALUES ('h1-1', 'h1', 'higashi', 1, 'higashi-A', 'ended', ?, ?, ?, ?, ?, 'served')`).run(tokyo('2026-03-24 09:00'), tokyo('2026-03-24 09:00'), tokyo('2026-03-24 10:00'), tokyo('2026-03-24 10:01'), tokyo('2026-03-24 12:00'));
+    const both = summaryReport(srv.db, ['chuo', 'higashi'], '2026-03-24', '2026-03-25');
+    const h1 = 3 * 60 * MIN;
+    const stays = [...TICKETS.filter((k) => k.steps.every((x) => x.outcome !== null) && k.steps.at(-1)!.outcome === 'served').map((k) => tokyo(k.steps.at(-1)!.end!) - tokyo(k.steps[0]!.enq)), h1];
+    expect(both.stay).toEqual({ ...expectedStay(TICKETS), count: stays.length, meanMs: stays.reduce((a, b) => a + b, 0) / stays.length, medianMs: pct(stays, 0.5), p90Ms: pct(stays, 0.9), maxMs: Math.max(...stays) });
+    expect(both.groups.office.find((r) => r.key === 'chuo')!.stay).toEqual(expectedStay(TICKETS));
+    expect(both.groups.office.find((r) => r.key === 'higashi')!.stay).toMatchObject({ count: 1, meanMs: h1, maxMs: h1, noShow: 0 });
   });
 
   const get = (path: string) =>
