@@ -155,6 +155,11 @@ describe('console reports in a browser', () => {
     await page.getByRole('button', { name: /表示/ }).click();
     await page.locator('.rp-heat-c').first().waitFor();
     expect(await page.locator('.rp-heat-d').allTextContents()).toEqual(['03/16', '03/17', '03/18', '03/19', '03/20', '03/23']);
+    // the visit-stay KPI (滞在時間) shows the report's figure
+    const stay = await page.evaluate(async () => ((await (await fetch('/api/reports/summary?offices=chuo&from=2026-03-16&to=2026-03-23')).json()) as { data: { stay: { meanMs: number } } }).data.stay.meanMs);
+    expect(await page.locator('.rp-kpi', { hasText: '平均滞在時間' }).locator('.rp-kpi-value').textContent()).toBe(`${(stay / 60_000).toFixed(1)}分`);
+    await page.getByRole('tab', { name: /用件別/ }).click();
+    expect(await page.locator('.rp-table thead th').allTextContents()).toContain('平均滞在');
     await page.getByRole('tab', { name: /時間帯別/ }).click();
     expect(await page.locator('.rp-table tbody th').first().textContent()).toBe('8時');
     await page.evaluate(() => window.scrollTo(0, 0));

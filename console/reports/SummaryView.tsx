@@ -27,7 +27,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         <Kpi label="平均待ち Mean wait" value={minutes(t.wait.meanMs)} sub={`中央値 ${minutes(t.wait.medianMs)}`} />
         <Kpi label="90%の方が Within (p90)" value={minutes(t.wait.p90Ms)} sub={`最大 ${minutes(t.wait.maxMs)}`} />
         <Kpi label="目標時間内 Service level" value={percent(t.serviceLevel)} sub={`${num(t.withinTarget)} / ${num(t.wait.count)}`} />
-        <Kpi label="平均滞在時間 Mean visit stay" value={minutes(st.meanMs)} sub={`中央値 ${minutes(st.medianMs)}・90% ${minutes(st.p90Ms)}（${num(st.count)}件）`} />
+        <Kpi label="平均滞在時間 Mean visit stay" value={minutes(st.meanMs)} sub={`中央値 ${minutes(st.medianMs)}・${num(st.count)}件`} />
         <Kpi label="平均処理時間 Service time" value={minutes(t.service.meanMs)} sub={`移動 ${minutes(t.walk.meanMs)}`} />
         <Kpi label="不在率 No-show rate" value={percent(t.noShowRate)} sub={`不在 ${num(t.noShow)}件・取消 ${percent(t.cancelRate)}（${num(t.cancelled)}件）`} />
         <Kpi label="閉庁時未対応 Unserved at close" value={num(t.unserved)} sub={t.open ? `対応中 ${num(t.open)}` : ''} warn={t.unserved > 0} />
