@@ -6,16 +6,16 @@ import { resolve } from 'node:path';
 const pages = ['kiosk', 'counter', 'display', 'console', 'status'];
 
 export default defineConfig({
-  root: resolve(__dirname),
+  root: resolve(import.meta.dirname),
   base: '/',
   plugins: [react()],
-  publicDir: resolve(__dirname, 'web/public'),
+  publicDir: resolve(import.meta.dirname, 'web/public'),
   build: {
-    outDir: resolve(__dirname, 'dist/web'),
+    outDir: resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      input: Object.fromEntries(pages.map((p) => [p, resolve(__dirname, p, 'index.html')])),
+      input: Object.fromEntries(pages.map((p) => [p, resolve(import.meta.dirname, p, 'index.html')])),
     },
   },
   server: {

@@ -1,6 +1,7 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../web/base.css';
+import './console.css';
 import { SignIn, useStaff } from '../web/session.js';
 import { FloorPage } from './floor/FloorPage.js';
 import { ReportsPage } from './reports/ReportsPage.js';
@@ -16,12 +17,13 @@ function Console() {
   if (!staff) return <SignIn title="管理画面 Office console" onSignedIn={refresh} />;
   return (
     <div>
-      <nav>
-        <button onClick={() => setTab('floor')}>現況 Floor</button>
-        <button onClick={() => setTab('reports')}>レポート Reports</button>
-        {staff.role === 'admin' && <button onClick={() => setTab('admin')}>管理 Admin</button>}
-        <span>{staff.name}</span>
-        <button onClick={() => void logout()}>サインアウト Sign out</button>
+      <nav className="cs-nav" aria-label="管理画面 Console">
+        <span className="cs-brand">管理画面</span>
+        <button aria-current={tab === 'floor' ? 'page' : undefined} onClick={() => setTab('floor')}>現況 Floor</button>
+        <button aria-current={tab === 'reports' ? 'page' : undefined} onClick={() => setTab('reports')}>レポート Reports</button>
+        {staff.role === 'admin' && <button aria-current={tab === 'admin' ? 'page' : undefined} onClick={() => setTab('admin')}>管理 Admin</button>}
+        <span className="cs-user">{staff.name}</span>
+        <button className="cs-out" onClick={() => void logout()}>サインアウト Sign out</button>
       </nav>
       {tab === 'floor' && <FloorPage staff={staff} />}
       {tab === 'reports' && <ReportsPage staff={staff} />}

@@ -6,8 +6,8 @@ import { cid, http, makeTestDb, spawnServerProcess } from '../server/testing.js'
 import { launchBrowser } from './browser.js';
 
 /**
- * A graceful restart (SIGTERM, as during an upgrade) closes every socket from the server side.
- * socket.io does not retry such a close by itself; every screen must come back anyway.
+ * A graceful restart (SIGTERM, as during an upgrade: the server closes its sockets and exits) must
+ * bring every screen back by itself, with what happened while it was away.
  */
 describe('screens across a graceful server restart', () => {
   it('the public status page comes back by itself after SIGTERM and shows what happened meanwhile', async () => {

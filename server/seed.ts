@@ -91,8 +91,8 @@ export function insertDevice(db: DB, d: { id: string; officeId: string; kind: 'k
   return token;
 }
 
-export async function insertStaff(db: DB, s: { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; officeId: string | null; password: string }, now = Date.now()): Promise<void> {
-  const hash = await hashPassword(s.password);
+export async function insertStaff(db: DB, s: { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; officeId: string | null; password: string; passwordHash?: string }, now = Date.now()): Promise<void> {
+  const hash = s.passwordHash ?? (await hashPassword(s.password));
   db.prepare('INSERT INTO staff (id, office_id, login, name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
     .run(s.id, s.officeId, s.login, s.name, s.role, hash, now, now);
 }

@@ -6,6 +6,7 @@ import { ManualClock } from './queue/clock.js';
 import { loadRouters } from './routers.js';
 import { insertDevice, insertStaff, seedOffice, type SeedOfficeOptions } from './seed.js';
 import { migrate, openDatabase, type DB } from './store/db.js';
+import { hashPassword } from './auth/password.js';
 
 /**
  * Test kit: a migrated database (in memory unless a path is given), the default office with
@@ -14,6 +15,10 @@ import { migrate, openDatabase, type DB } from './store/db.js';
  */
 export const T0 = Date.UTC(2026, 2, 24, 0, 30); // 2026-03-24 09:30 in Tokyo, a busy-season Tuesday
 export const PASSWORD = 'correct horse battery';
+
+/** scrypt is slow on purpose (32 MiB per hash): the kit hashes the test password once per process. */
+let passwordHashOnce: Promise<string> | null = null;
+const testPasswordHash = () => (passwordHashOnce ??= hashPassword(PASSWORD));
 
 export interface TestOffice {
   db: DB;
@@ -32,7 +37,7 @@ export async function makeTestDb(opts: { path?: string; hours?: OfficeHours | nu
   const kioskToken = insertDevice(db, { id: 'kiosk-1', officeId, kind: 'kiosk', name: 'kiosk', token: 'kiosk-token-0123456789' }, now);
   const displayToken = insertDevice(db, { id: 'display-1', officeId, kind: 'display', name: 'display', token: 'display-token-0123456789' }, now);
   for (const [id, role] of [['clerk1', 'clerk'], ['clerk2', 'clerk'], ['supervisor', 'supervisor'], ['admin', 'admin']] as const) {
-    await insertStaff(db, { id, login: id, name: id, role, officeId: role === 'admin' ? null : officeId, password: PASSWORD }, now);
+    await insertStaff(db, { id, login: id, name: id, role, officeId: role === 'admin' ? null : officeId, password: PASSWORD, passwordHash: await testPasswordHash() }, now);
   }
   return { db, clock: new ManualClock(now), officeId, kioskToken, displayToken };
 }

@@ -54,21 +54,10 @@ export function useLiveOffice<S extends PublicSnapshot | StaffSnapshot>(officeId
         }
       });
     });
-    let ended = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    socket.on('disconnect', (reason) => {
-      setConnected(false);
-      // socket.io retries by itself after a network drop, but not when the server closed the
-      // connection (a graceful restart or upgrade). Unless our session or pairing ended, come back.
-      if (reason === 'io server disconnect' && !ended) retry = setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
-    });
+    socket.on('disconnect', () => setConnected(false));
     socket.on('office:snapshot', accept);
-    socket.on('session:ended', (info) => {
-      ended = true;
-      setSessionEnded(info.reason);
-    });
+    socket.on('session:ended', (info) => setSessionEnded(info.reason));
     return () => {
-      clearTimeout(retry);
       socket.disconnect();
       socketRef.current = null;
     };

@@ -108,6 +108,9 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
           {latest !== undefined && !service && <ServiceMatrix report={report} officeId={o.id} />}
         </div>
       ))}
+      {report.rows.some((r) => r.inProgress) && (
+        <p className="rp-note rp-live-note"><strong className="rp-live">実施中</strong> の年は本日までの集計です。前年比は前年の繁忙期全体と比べています。 A season in progress counts up to today, against the whole previous season.</p>
+      )}
       <p className="rp-note">待ち時間＝発券から最初の呼出まで（呼び出された手続のみ）。閉庁時未対応は別に数えます。中央値・90%は線形補間（Excel と同じ）。</p>
     </section>
   );

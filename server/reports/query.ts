@@ -368,8 +368,9 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
     const targets = serviceIds.map((id) => names.services.get(id)!.targetWaitMin * 60_000);
     // Seasons are the big read (every step of eight or more seasons). Each row comes back as ONE
     // number — wait × 8192 + service index + flags — so no strings or arrays are made per row.
+    // The wait is rounded to a whole millisecond in SQL: a fractional instant would corrupt the flags.
     const stmt = db
-      .prepare(`SELECT (CASE WHEN first_called_at IS NULL THEN 0 ELSE first_called_at - enqueued_at END) * 8192
+      .prepare(`SELECT (CASE WHEN first_called_at IS NULL THEN 0 ELSE CAST(round(first_called_at - enqueued_at) AS INTEGER) END) * 8192
           + (CASE service_id ${serviceIds.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${SEASON_OTHER} END)
           + (seq = 1) * 1024 + (outcome IS 'unserved') * 2048 + (first_called_at IS NOT NULL) * 4096
         FROM steps WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ?`)

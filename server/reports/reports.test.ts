@@ -347,6 +347,21 @@ describe('busy-season comparison', () => {
     const after = seasonReport(db, ['chuo'], { now: Date.UTC(2026, 3, 11, 15, 0) }); // 00:00 on 12 April in Tokyo
     expect(after.rows.filter((r) => r.serviceId === null).map((r) => r.inProgress)).toEqual([false, false]);
   });
+
+  it('takes waits to the whole millisecond when instants were stored with fractions (older simulator data)', async () => {
+    const { db: frac } = await makeTestDb();
+    const steps: S[] = [served('A', '2025-03-25 10:00', 20, 0, 10), served('B', '2025-03-25 10:10', 7, 0, 5)];
+    steps[0] = { ...steps[0]!, enq: steps[0]!.enq + 0.675, call: steps[0]!.call! + 0.25 };
+    steps[1] = { ...steps[1]!, call: steps[1]!.call! + 0.6 };
+    insertSteps(frac, steps);
+    const r = seasonReport(frac, ['chuo']);
+    frac.close();
+    const waits = steps.map((x) => Math.round(x.call! - x.enq));
+    const all = r.rows.find((x) => x.serviceId === null)!;
+    expect(all.steps).toBe(2);
+    expect(all.wait.meanMs).toBeCloseTo(mean(waits)!, 6);
+    expect(r.rows.find((x) => x.serviceId === 'chuo-B')!.wait.meanMs).toBe(waits[1]);
+  });
 });
 
 describe('report routes and exports', () => {

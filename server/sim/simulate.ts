@@ -131,7 +131,8 @@ class EventQueue {
     return this.heap.length;
   }
   push(e: EvInput): void {
-    const ev = { ...e, seq: this.seq++ } as Ev;
+    // Whole milliseconds, like Date.now(): the history must hold integer instants (a few delays are drawn as fractions).
+    const ev = { ...e, t: Math.round(e.t), seq: this.seq++ } as Ev;
     const h = this.heap;
     h.push(ev);
     let i = h.length - 1;
