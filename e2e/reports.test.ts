@@ -103,6 +103,11 @@ describe('console reports in a browser, on the demo data', () => {
     await page.locator('.rp-heat-c').first().waitFor();
     // the demo simulated 25–27 March 2026 (not 23–24): the heatmap has a row for each day with history
     expect(await page.locator('.rp-heat-d').allTextContents()).toEqual(['03/25', '03/26', '03/27']);
+    // the visit-stay KPI (滞在時間) shows the report's figure
+    const stay = await page.evaluate(async () => ((await (await fetch('/api/reports/summary?offices=chuo&from=2026-03-23&to=2026-03-27')).json()) as { data: { stay: { meanMs: number } } }).data.stay.meanMs);
+    expect(await page.locator('.rp-kpi', { hasText: '平均滞在時間' }).locator('.rp-kpi-value').textContent()).toBe(`${(stay / 60_000).toFixed(1)}分`);
+    await page.getByRole('tab', { name: /用件別/ }).click();
+    expect(await page.locator('.rp-table thead th').allTextContents()).toContain('平均滞在');
     await page.getByRole('tab', { name: /時間帯別/ }).click();
     expect(await page.locator('.rp-table tbody th').first().textContent()).toBe('8時');
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -16,6 +16,8 @@ const KINDS: [GroupKind, string][] = [
 export function SummaryView({ report, query }: { report: SummaryReport; query: string }) {
   const [kind, setKind] = useState<GroupKind>('service');
   const t = report.total;
+  const st = report.stay;
+  const withStay = kind === 'office' || kind === 'service' || kind === 'day';
   const trend = report.groups.day.map((d) => ({ day: d.key.slice(5).replace('-', '/'), 平均: minNum(d.wait.meanMs), 中央値: minNum(d.wait.medianMs), '90%': minNum(d.wait.p90Ms), 件数: d.steps }));
   const hist = report.histogram.map((b) => ({ bin: b.toMin === null ? `${b.fromMin}分〜` : `${b.fromMin}〜${b.toMin}分`, 件数: b.count }));
   return (
@@ -25,6 +27,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         <Kpi label="平均待ち Mean wait" value={minutes(t.wait.meanMs)} sub={`中央値 ${minutes(t.wait.medianMs)}`} />
         <Kpi label="90%の方が Within (p90)" value={minutes(t.wait.p90Ms)} sub={`最大 ${minutes(t.wait.maxMs)}`} />
         <Kpi label="目標時間内 Service level" value={percent(t.serviceLevel)} sub={`${num(t.withinTarget)} / ${num(t.wait.count)}`} />
+        <Kpi label="平均滞在時間 Mean visit stay" value={minutes(st.meanMs)} sub={`中央値 ${minutes(st.medianMs)}・${num(st.count)}件`} />
         <Kpi label="平均処理時間 Service time" value={minutes(t.service.meanMs)} sub={`移動 ${minutes(t.walk.meanMs)}`} />
         <Kpi label="不在率 No-show rate" value={percent(t.noShowRate)} sub={`不在 ${num(t.noShow)}件・取消 ${percent(t.cancelRate)}（${num(t.cancelled)}件）`} />
         <Kpi label="閉庁時未対応 Unserved at close" value={num(t.unserved)} sub={t.open ? `対応中 ${num(t.open)}` : ''} warn={t.unserved > 0} />
@@ -85,6 +88,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
               <th>{KINDS.find((k) => k[0] === kind)![1].split(' ')[0]!.replace('別', '')}</th>
               <th>件数</th><th>平均待ち</th><th>中央値</th><th>90%</th><th>最大</th><th>目標内</th>
               <th>平均処理</th><th>平均移動</th><th>不在率</th><th>取消率</th><th>閉庁時未対応</th><th>対応/時</th>
+              {withStay ? <><th>平均滞在</th><th>滞在中央値</th><th>滞在90%</th></> : null}
             </tr>
           </thead>
           <tbody>
@@ -103,14 +107,15 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
                 <td>{percent(r.cancelRate)}</td>
                 <td className={r.unserved ? 'rp-warn' : ''}>{num(r.unserved)}</td>
                 <td>{num(r.servedPerHour, 1)}</td>
+                {withStay ? <><td>{minutes(r.stay?.meanMs ?? null)}</td><td>{minutes(r.stay?.medianMs ?? null)}</td><td>{minutes(r.stay?.p90Ms ?? null)}</td></> : null}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       <p className="rp-note">
-        待ち時間＝発券（または引継ぎ）から最初の呼出まで。移動時間＝呼出から対応開始まで。処理時間＝対応開始から終了まで。中央値・90%は線形補間（Excel の MEDIAN・PERCENTILE.INC と同じ）。
-        Wait = enqueue → first call; percentiles by linear interpolation (as Excel).
+        待ち時間＝発券（または引継ぎ）から最初の呼出まで。移動時間＝呼出から対応開始まで。処理時間＝対応開始から終了まで。滞在時間＝発券から最後の手続の終了まで（対応済で終わった発券のみ。用件別は最初の用件で集計）。中央値・90%は線形補間（Excel の MEDIAN・PERCENTILE.INC と同じ）。
+        Wait = enqueue → first call; visit stay = issue → end of the last step (tickets finished served; by first service); percentiles by linear interpolation (as Excel).
       </p>
     </section>
   );

@@ -28,10 +28,18 @@ export interface GroupStats {
   servedPerHour: number | null;
 }
 export type GroupKind = 'office' | 'service' | 'counter' | 'clerk' | 'day' | 'hour';
+/** Visit stay (滞在時間) over tickets finished served; others counted by their last outcome. */
+export interface StayStats extends Distribution {
+  noShow: number;
+  cancelled: number;
+  unserved: number;
+}
 export interface ReportRow extends GroupStats {
   key: string;
   officeId: string | null;
   label: LocalizedText;
+  /** office, service (first service) and day rows only. */
+  stay?: StayStats;
 }
 export interface OfficeInfo {
   id: string;
@@ -44,6 +52,7 @@ export interface SummaryReport {
   to: string;
   percentileMethod: string;
   total: GroupStats;
+  stay: StayStats;
   groups: Record<GroupKind, ReportRow[]>;
   heatmap: { day: string; hour: number; steps: number; called: number; waitMeanMs: number | null }[];
   histogram: { fromMin: number; toMin: number | null; count: number }[];

@@ -2,7 +2,7 @@ import type { LocalizedText } from '../../common/types.js';
 import { AppError } from '../../common/errors.js';
 import type { DB } from '../store/db.js';
 import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
-import { Accumulator, distribution, LocalTime, seasonLabels, type Distribution, type GroupStats, type Outcome, type ReportStep, type YearLabels } from './stats.js';
+import { Accumulator, distribution, LocalTime, seasonLabels, type Distribution, type FinalOutcome, type GroupStats, type Outcome, type ReportStep, type StayStats, type YearLabels } from './stats.js';
 
 /**
  * Report queries. Steps are read per office by the index on (office_id, enqueued_at) with only
@@ -11,6 +11,17 @@ import { Accumulator, distribution, LocalTime, seasonLabels, type Distribution, 
  *
  * Definitions (docs/DESIGN "How waiting is measured"): a step belongs to the business day and
  * hour in which it was enqueued (issued, transferred or returned to a queue).
+ *
+ * Visit stay (滞在時間) is per ticket = last step's ended_at − ticket issued_at. A ticket is
+ * finished when a step of it ends with an outcome other than "transferred" (a transferred step
+ * always has a successor, and a ticket has one open step at a time), so the same single pass
+ * reads it from that last step: for a first step issued_at is its own enqueued_at (both are the
+ * issue instant); for a step after a transfer two index look-ups fetch the ticket's issued_at and
+ * first service, only on that row. A ticket is grouped by office, by its business day (the day
+ * of issue) and by its FIRST service — the one the resident queued for at the kiosk, so a
+ * transfer's time counts against the service the visit started with, and each ticket is in
+ * exactly one service row. Stay figures are over tickets finished served; tickets finished
+ * no-show, cancelled or unserved at close are counted separately; unfinished tickets are left out.
  */
 
 export const MAX_SUMMARY_DAYS = 366;
@@ -62,8 +73,12 @@ export function daySpan(from: string, to: string): number {
 }
 
 // Columns in raw mode, in this order.
-const STEP_COLUMNS = 's.service_id, s.counter_id, s.clerk_id, s.seq, s.enqueued_at, s.first_called_at, s.started_at, s.ended_at, s.outcome';
-type RawStep = [string, string | null, string | null, number, number, number | null, number | null, number | null, Outcome | null];
+const LAST_STEP = "s.seq > 1 AND s.outcome <> 'transferred'";
+const STEP_COLUMNS = `s.service_id, s.counter_id, s.clerk_id, s.seq, s.enqueued_at, s.first_called_at, s.started_at, s.ended_at, s.outcome,
+  CASE WHEN ${LAST_STEP} THEN (SELECT t.issued_at FROM tickets t WHERE t.id = s.ticket_id) END,
+  CASE WHEN ${LAST_STEP} THEN (SELECT f.service_id FROM steps f WHERE f.ticket_id = s.ticket_id AND f.seq = 1) END`;
+/** The last two: the ticket's issued_at and first service, only on the last step of a transferred ticket. */
+type RawStep = [string, string | null, string | null, number, number, number | null, number | null, number | null, Outcome | null, number | null, string | null];
 
 function stepsStatement(db: DB) {
   return db.prepare(`SELECT ${STEP_COLUMNS} FROM steps s WHERE s.office_id = ? AND s.enqueued_at >= ? AND s.enqueued_at <= ?`).raw(true);
@@ -77,6 +92,8 @@ export interface ReportRow extends GroupStats {
   /** Office of the row (service and counter rows); null when the row spans offices. */
   officeId: string | null;
   label: LocalizedText;
+  /** Visit stay of the tickets of the row: office, service (the ticket's first service) and day rows only. */
+  stay?: StayStats;
 }
 
 export interface HeatCell {
@@ -100,6 +117,8 @@ export interface SummaryReport {
   to: string;
   percentileMethod: string;
   total: GroupStats;
+  /** Visit stay of every finished ticket of the report (see the definition above). */
+  stay: StayStats;
   groups: Record<GroupKind, ReportRow[]>;
   heatmap: HeatCell[];
   histogram: HistogramBin[];
@@ -148,14 +167,15 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
     const officeAcc = acc(byOffice, office.id);
     const counterAccs = new Map<string | null, Accumulator>();
     for (const r of stmt.iterate(office.id, lo, hi) as IterableIterator<RawStep>) {
-      const [serviceId, counterId, clerkId, seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome] = r;
+      const [serviceId, counterId, clerkId, seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, ticketIssuedAt, firstServiceId] = r;
       const step: ReportStep = { enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, seq, targetMs: (names.services.get(serviceId)?.targetWaitMin ?? 30) * 60_000 };
       const slot = outcome === 'served' && endedAt !== null ? lt.slot(endedAt) : null;
       const day = lt.day(enqueuedAt);
       const hour = lt.hour(enqueuedAt);
       total.add(step, slot);
       officeAcc.add(step, slot);
-      acc(byService, serviceId).add(step, slot);
+      const serviceAcc = acc(byService, serviceId);
+      serviceAcc.add(step, slot);
       let c = counterAccs.get(counterId);
       if (!c) {
         c = acc(byCounter, `${office.id}|${counterId ?? ''}`);
@@ -163,7 +183,8 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
       }
       c.add(step, slot);
       acc(byClerk, clerkId ?? '').add(step, slot);
-      acc(byDay, day).add(step, slot);
+      const dayAcc = acc(byDay, day);
+      dayAcc.add(step, slot);
       (byHour[hour] ??= new Accumulator()).add(step, slot);
       const hk = day + hour;
       let cell = heat.get(hk);
@@ -173,6 +194,19 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
         cell.called++;
         cell.sum += firstCalledAt - enqueuedAt;
       }
+      // The last step of a finished ticket: its visit stay.
+      if (outcome !== null && outcome !== 'transferred' && endedAt !== null) {
+        const first = seq === 1;
+        const issuedAt = first ? enqueuedAt : ticketIssuedAt;
+        const firstService = first ? serviceId : firstServiceId;
+        if (issuedAt !== null && firstService !== null) {
+          const o = outcome as FinalOutcome;
+          const stayMs = endedAt - issuedAt;
+          officeAcc.addStay(o, stayMs);
+          (first ? serviceAcc : acc(byService, firstService)).addStay(o, stayMs);
+          (first ? dayAcc : acc(byDay, lt.day(issuedAt))).addStay(o, stayMs);
+        }
+      }
     }
   }
   const withOffice = (officeId: string, t: LocalizedText): LocalizedText => {
@@ -181,18 +215,18 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
     return Object.fromEntries(Object.entries(t).map(([l, v]) => [l, `${o[l] ?? o.ja} ${v}`])) as LocalizedText;
   };
   const officeOrder = (id: string) => String(offices.findIndex((o) => o.id === id)).padStart(3, '0');
-  const rows = <K>(m: Map<K, Accumulator>, describe: (k: K) => { key: string; officeId: string | null; label: LocalizedText; order: string }): ReportRow[] =>
+  const rows = <K>(m: Map<K, Accumulator>, describe: (k: K) => { key: string; officeId: string | null; label: LocalizedText; order: string }, withStay = false): ReportRow[] =>
     [...m.entries()]
       .map(([k, a]) => ({ d: describe(k), a }))
       .sort((x, y) => (x.d.order < y.d.order ? -1 : x.d.order > y.d.order ? 1 : 0))
-      .map(({ d, a }) => ({ key: d.key, officeId: d.officeId, label: d.label, ...a.stats() }));
+      .map(({ d, a }) => ({ key: d.key, officeId: d.officeId, label: d.label, ...a.stats(), ...(withStay ? { stay: a.stayStats() } : {}) }));
   const groups: Record<GroupKind, ReportRow[]> = {
-    office: rows(byOffice, (id) => ({ key: id, officeId: id, label: names.offices.get(id)!.name, order: officeOrder(id) })),
+    office: rows(byOffice, (id) => ({ key: id, officeId: id, label: names.offices.get(id)!.name, order: officeOrder(id) }), true),
     service: rows(byService, (id) => {
       const svc = names.services.get(id);
       const officeId = svc?.officeId ?? '';
       return { key: id, officeId, label: withOffice(officeId, svc?.name ?? { ja: id }), order: `${officeOrder(officeId)}|${String(svc?.sortOrder ?? 9999).padStart(4, '0')}|${id}` };
-    }),
+    }, true),
     counter: rows(byCounter, (k) => {
       const officeId = k.slice(0, k.indexOf('|'));
       const id = k.slice(officeId.length + 1);
@@ -203,13 +237,20 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
       const name = id ? names.staff.get(id)?.name ?? id : '';
       return { key: id, officeId: null, label: id ? { ja: name } : NONE_LABEL, order: id ? `0${name}` : '1' };
     }),
-    day: rows(byDay, (d) => ({ key: d, officeId: null, label: { ja: d }, order: d })),
+    day: rows(byDay, (d) => ({ key: d, officeId: null, label: { ja: d }, order: d }), true),
     hour: byHour.flatMap((a, h) => (a ? [{ key: String(h), officeId: null, label: { ja: `${h}時`, en: `${String(h).padStart(2, '0')}:00` }, ...a.stats() }] : [])),
   };
+  // The total's stays are the offices' (each ticket has one office): one office's row is the total.
+  let stay: StayStats;
+  if (groups.office.length === 1) stay = groups.office[0]!.stay!;
+  else {
+    for (const a of byOffice.values()) total.mergeStays(a);
+    stay = total.stayStats();
+  }
   const heatmap = [...heat.values()]
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.hour - b.hour))
     .map((c) => ({ day: c.day, hour: c.hour, steps: c.steps, called: c.called, waitMeanMs: c.called ? c.sum / c.called : null }));
-  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), groups, heatmap, histogram: histogram(total.waits) };
+  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), stay, groups, heatmap, histogram: histogram(total.waits) };
 }
 
 // ---------------------------------------------------------------------------------------------

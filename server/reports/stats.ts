@@ -85,6 +85,22 @@ export interface GroupStats {
   servedPerHour: number | null;
 }
 
+/**
+ * Visit stay (滞在時間) of a group's tickets = the last step's ended_at − the ticket's issued_at
+ * (DESIGN "How waiting is measured"), over tickets whose every step has ended and whose last step
+ * ended served; tickets whose last step ended otherwise are only counted, by that outcome.
+ * Tickets with a step still open are not counted at all.
+ */
+export interface StayStats extends Distribution {
+  /** Finished tickets whose last step ended no-show / cancelled / unserved at close (no stay figure). */
+  noShow: number;
+  cancelled: number;
+  unserved: number;
+}
+
+/** A finished ticket's last step outcome (never 'transferred': a transferred step has a successor). */
+export type FinalOutcome = 'served' | 'no_show' | 'cancelled' | 'unserved';
+
 export class Accumulator {
   steps = 0;
   tickets = 0;
@@ -99,6 +115,23 @@ export class Accumulator {
   open = 0;
   withinTarget = 0;
   servedSlots = new Set<number>();
+  /** Visit stays (ms) of tickets finished served, and counts of tickets finished otherwise. */
+  stays: number[] = [];
+  stayNoShow = 0;
+  stayCancelled = 0;
+  stayUnserved = 0;
+
+  /** One finished ticket: `stayMs` = last step's end − issue, `outcome` = the last step's. */
+  addStay(outcome: FinalOutcome, stayMs: number): void {
+    if (outcome === 'served') this.stays.push(stayMs);
+    else if (outcome === 'no_show') this.stayNoShow++;
+    else if (outcome === 'cancelled') this.stayCancelled++;
+    else this.stayUnserved++;
+  }
+
+  stayStats(): StayStats {
+    return { ...distribution(this.stays), noShow: this.stayNoShow, cancelled: this.stayCancelled, unserved: this.stayUnserved };
+  }
 
   /** `servedSlot`: local hour index (hours since epoch, local) of ended_at, for served steps. */
   add(s: ReportStep, servedSlot: number | null): void {
@@ -148,6 +181,15 @@ export class Accumulator {
     this.open += o.open;
     this.withinTarget += o.withinTarget;
     for (const s of o.servedSlots) this.servedSlots.add(s);
+    this.mergeStays(o);
+  }
+
+  /** Fold only another group's visit stays into this one. */
+  mergeStays(o: Accumulator): void {
+    for (const s of o.stays) this.stays.push(s);
+    this.stayNoShow += o.stayNoShow;
+    this.stayCancelled += o.stayCancelled;
+    this.stayUnserved += o.stayUnserved;
   }
 
   stats(): GroupStats {

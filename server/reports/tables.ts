@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { LocalizedText } from '../../common/types.js';
-import type { GroupStats } from './stats.js';
+import type { GroupStats, StayStats } from './stats.js';
 import { LocalTime } from './stats.js';
 import type { GroupKind, Names, RawStepRow, SeasonReport, SummaryReport } from './query.js';
 
@@ -52,10 +52,23 @@ export function statCells(s: GroupStats): Cell[] {
   ];
 }
 
+/** Visit stay columns: office, service (by the ticket's first service) and day tables only. */
+export const STAY_HEADERS = [
+  '滞在時間（件数・対応済）', '滞在時間（平均・分）', '滞在時間（中央値・分）', '滞在時間（90パーセンタイル・分）', '滞在時間（最大・分）',
+  '最終結果が不在の発券数', '最終結果が取消の発券数', '最終結果が閉庁時未対応の発券数',
+];
+const STAY_KINDS: GroupKind[] = ['office', 'service', 'day'];
+const NO_STAY: StayStats = { count: 0, meanMs: null, medianMs: null, p90Ms: null, maxMs: null, noShow: 0, cancelled: 0, unserved: 0 };
+
+export function stayCells(s: StayStats): Cell[] {
+  return [s.count, min2(s.meanMs), min2(s.medianMs), min2(s.p90Ms), min2(s.maxMs), s.noShow, s.cancelled, s.unserved];
+}
+
 export function summaryTable(r: SummaryReport, kind: GroupKind): Table {
-  const rows: Cell[][] = r.groups[kind].map((g) => [ja(g.label), ...statCells(g)]);
-  rows.push(['合計', ...statCells(r.total)]);
-  return { name: GROUP_TITLES[kind], headers: [GROUP_COLUMN[kind], ...statCells(r.total).map((_, i) => STAT_HEADERS[i]!)], rows };
+  const stay = STAY_KINDS.includes(kind);
+  const rows: Cell[][] = r.groups[kind].map((g) => [ja(g.label), ...statCells(g), ...(stay ? stayCells(g.stay ?? NO_STAY) : [])]);
+  rows.push(['合計', ...statCells(r.total), ...(stay ? stayCells(r.stay) : [])]);
+  return { name: GROUP_TITLES[kind], headers: [GROUP_COLUMN[kind], ...statCells(r.total).map((_, i) => STAT_HEADERS[i]!), ...(stay ? STAY_HEADERS : [])], rows };
 }
 
 export function seasonTable(r: SeasonReport): Table {
