@@ -7,6 +7,7 @@ import { seedOffice } from '../server/seed.js';
 import { migrate, openDatabase, type DB } from '../server/store/db.js';
 import { startOfBusinessDay } from '../server/queue/time.js';
 import { seasonReport, summaryReport } from '../server/reports/query.js';
+import type { BenchRow } from './types.js';
 
 /**
  * Report benchmark (not a test): five million steps of two ward offices over eight years in a
@@ -15,15 +16,6 @@ import { seasonReport, summaryReport } from '../server/reports/query.js';
  * Run alone: `npx tsx bench/reports.bench.ts`.
  */
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number;
-  baselineName: string;
-  ratio: number;
-  target?: string;
-}
 
 export const STEPS = Number(process.env.REPORTS_BENCH_STEPS ?? 5_000_000);
 const OFFICES = ['chuo', 'higashi'];
