@@ -147,7 +147,7 @@ describe('counter console', { timeout: 120_000 }, () => {
 
     // No-show is refused (disabled, with the reason) until one recall (policy default 1).
     await expect(action(page, 'noShow').isDisabled()).resolves.toBe(true);
-    await expect(action(page, 'noShow').textContent()).resolves.toContain('あと 1 回再呼出すると不在にできます');
+    await expect.poll(() => action(page, 'noShow').textContent()).toContain('あと 1 回再呼出すると不在にできます');
     await page.keyboard.press('f');
     await expect.poll(() => page.locator('[data-testid=flash]').textContent()).toContain('再呼出');
     expect(stepOf(g2!).state).toBe('called');
@@ -181,13 +181,13 @@ describe('counter console', { timeout: 120_000 }, () => {
     expect(stepOf(g3!).state).toBe('waiting');
 
     // Pause is refused while serving; finish, then pause (Z) and resume (Z); close (Q + Enter).
-    await expect(action(page, 'pause').textContent()).resolves.toContain('対応中の番号を先に完了してください');
+    await expect.poll(() => action(page, 'pause').textContent()).toContain('対応中の番号を先に完了してください');
     await page.keyboard.press('d');
     await expect.poll(() => stepOf(g1!)).toMatchObject({ state: 'ended', outcome: 'served' });
     await expect.poll(() => action(page, 'pause').isEnabled()).toBe(true);
     await page.keyboard.press('z');
     await expect.poll(() => (srv.db.prepare("SELECT state FROM counters WHERE id = 'chuo-c4'").get() as { state: string }).state).toBe('paused');
-    await expect(action(page, 'callNext').textContent()).resolves.toContain('休止中');
+    await expect.poll(() => action(page, 'callNext').textContent()).toContain('休止中');
     await page.keyboard.press('z');
     await expect.poll(() => (srv.db.prepare("SELECT state FROM counters WHERE id = 'chuo-c4'").get() as { state: string }).state).toBe('open');
     await expect.poll(() => action(page, 'close').isEnabled()).toBe(true);
@@ -222,7 +222,7 @@ describe('counter console', { timeout: 120_000 }, () => {
     for (const s of sockets) s.destroy();
     await page.locator('[data-testid=offline]').waitFor();
     expect(await action(page, 'callNext').isDisabled()).toBe(true);
-    await expect(action(page, 'callNext').textContent()).resolves.toContain('接続が切れています');
+    await expect.poll(() => action(page, 'callNext').textContent()).toContain('接続が切れています');
     await page.keyboard.press('Space');
     // Changes while away (straight into the engine: the network is down for HTTP too).
     srv.app.engine.execute({ role: 'kiosk', staffId: null, deviceId: 'kiosk-1' }, { name: 'ticket:issue', payload: { commandId: cid(), officeId: 'chuo', serviceId: 'chuo-B', priority: false, priorityReason: null, lang: 'ja' } });
