@@ -21,7 +21,6 @@ import { counterCatalogue } from './i18n.js';
 
 const LANG_KEY = 'madoguchi.counter.lang';
 const COUNTER_KEY = 'madoguchi.counter.counterId';
-const COMMAND_TIMEOUT_MS = 8000;
 
 initI18n(counterCatalogue, localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'ja');
 
@@ -169,7 +168,7 @@ function Chooser({ snap, staff, live, current, onChosen, onCancel }: { snap: Sta
 
 function messageOf(err: unknown, lang: string): string {
   if (err instanceof ApiError) {
-    if (err.code === 'NETWORK' || err.code === 'TIMEOUT') return lang === 'en' ? 'No answer from the server; press again to retry.' : 'サーバーから応答がありません。もう一度押すと再送します。';
+    if (err.code === 'NETWORK') return lang === 'en' ? 'No answer from the server; press again to retry.' : 'サーバーから応答がありません。もう一度押すと再送します。';
     return lang === 'en' ? errorMessage(err.code, 'en') : err.message;
   }
   return String(err);
@@ -199,14 +198,13 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
     setBusy(true);
     let outcome: Outcome = 'refused';
     try {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ApiError('TIMEOUT', 'timeout', 0)), COMMAND_TIMEOUT_MS)));
-      await Promise.race([live.send(name, { ...payload, commandId } as never), timeout]).finally(() => clearTimeout(timer));
+      // live.send gives up after SEND_TIMEOUT_MS with code NETWORK: the gate then re-sends the same id.
+      await live.send(name, { ...payload, commandId } as never);
       outcome = 'done';
       setError(null);
       return true;
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'NETWORK' || err.code === 'TIMEOUT')) outcome = 'lost';
+      if (err instanceof ApiError && err.code === 'NETWORK') outcome = 'lost';
       setError(messageOf(err, lang));
       return false;
     } finally {
