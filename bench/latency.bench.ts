@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { cid, emitAck, login, type TestSocket } from '../server/testing.js';
+import { cid, emitAck, freePort, login, type TestSocket } from '../server/testing.js';
 import { prepareDb, sleep, tempDir, withServer } from './lib.js';
 import { percentile, round, row, type BenchRow } from './types.js';
 
@@ -50,16 +49,6 @@ function latencies(samples: { t0: number; version: number }[], displays: Receive
     }
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 async function madoguchi(dir: string): Promise<{ lat: number[]; publicJson: string; staffJson: string }> {

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/build-server.js';
 import { prepareDb, sleep, tempDir } from './lib.js';
 import { row, round, type BenchRow } from './types.js';
+import { freePort } from '../server/testing.js';
 
 /**
  * Time from start to serving (first 200 from /api/health) and idle memory (RSS after a few
@@ -21,16 +21,6 @@ const IDLE_MS = 3000;
 const BARE = `import express from 'express'; import { createServer } from 'node:http'; import { Server } from 'socket.io';
 const app = express(); app.get('/api/health', (_q, r) => { r.json({ ok: true }); });
 const http = createServer(app); new Server(http); http.listen(Number(process.env.PORT), '127.0.0.1');`;
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -138,6 +138,18 @@ export async function waitFor<T>(fn: () => T | undefined | null | false, timeout
   }
 }
 
+/** A TCP port free on loopback right now (for servers that must restart on the same port). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
 /** A server in its own process (`tsx server/main.ts`) on a database file, for crash and restart tests. */
 export interface ServerProcess {
   url: string;
@@ -149,17 +161,10 @@ export interface ServerProcess {
 
 export async function spawnServerProcess(opts: { dbPath: string; port?: number; env?: Record<string, string>; timeoutMs?: number }): Promise<ServerProcess> {
   const { spawn } = await import('node:child_process');
-  const { createServer } = await import('node:net');
   const { resolve, dirname } = await import('node:path');
   const { fileURLToPath } = await import('node:url');
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const port = opts.port ?? (await new Promise<number>((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  }));
+  const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'server/main.ts')], {
     cwd: root,
     env: { ...process.env, VITEST: '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MADOGUCHI_DB: opts.dbPath, MADOGUCHI_WEB: resolve(root, 'dist/web'), MADOGUCHI_KIOSK_ISSUE_LIMIT: 'off', MADOGUCHI_BACKUP: 'off', ...opts.env },

@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { CommandResult, Reply } from '../../common/events.js';
 import type { IssuedTicket, PublicSnapshot, StaffSnapshot } from '../../common/types.js';
 import { openDatabase } from '../../server/store/db.js';
-import { connectSocket, login, spawnServerProcess, type ServerProcess, type TestSocket } from '../../server/testing.js';
+import { connectSocket, freePort, login, spawnServerProcess, type ServerProcess, type TestSocket } from '../../server/testing.js';
 import { prepareDb, sleep, tempDir, type Prepared } from '../lib.js';
 import { checkStore, type Acked } from './invariants.js';
 
@@ -51,16 +50,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 }
 
 type Snap = PublicSnapshot | StaffSnapshot;
@@ -123,22 +112,26 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   };
 
   // ---- kiosks (HTTP) ----
+  const postIssue = async (token: string, commandId: string, serviceId: string): Promise<{ status: number; body: Reply<CommandResult> }> => {
+    const res = await fetch(`${url}/api/offices/chuo/tickets`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ commandId, serviceId }),
+      signal: AbortSignal.timeout(3000),
+    });
+    return { status: res.status, body: (await res.json()) as Reply<CommandResult> };
+  };
+
   const issue = async (token: string, commandId: string, serviceId: string): Promise<'ok' | 'refused' | 'unknown'> => {
     sum.operations++;
     inflight++;
     try {
-      const res = await fetch(`${url}/api/offices/chuo/tickets`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ commandId, serviceId }),
-        signal: AbortSignal.timeout(3000),
-      });
-      const body = (await res.json()) as Reply<CommandResult>;
-      if (res.status >= 500) {
-        violation(`kiosk issue → ${res.status} ${JSON.stringify(body)}`);
+      const { status, body } = await postIssue(token, commandId, serviceId);
+      if (status >= 500) {
+        violation(`kiosk issue → ${status} ${JSON.stringify(body)}`);
         return 'refused';
       }
-      if (res.status !== 200 || !('data' in body)) {
+      if (status !== 200 || !('data' in body)) {
         sum.refused++;
         return 'refused';
       }
@@ -172,14 +165,8 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
         const first = acked.at(-1)!;
         sum.operations++;
         try {
-          const res = await fetch(`${url}/api/offices/chuo/tickets`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-            body: JSON.stringify({ commandId, serviceId }),
-            signal: AbortSignal.timeout(3000),
-          });
-          const body = (await res.json()) as Reply<CommandResult>;
-          if (res.status >= 500) violation(`kiosk retry → ${res.status}`);
+          const { status, body } = await postIssue(token, commandId, serviceId);
+          if (status >= 500) violation(`kiosk retry → ${status}`);
           else if ('data' in body) {
             sum.acknowledged++;
             check(body.data.ticketId === first.result.ticketId && body.data.replayed === true, `retried command ${commandId} gave ${body.data.ticketId}, first ${first.result.ticketId}`);
