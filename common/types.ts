@@ -162,6 +162,7 @@ export interface PublicService {
   name: LocalizedText;
   description: LocalizedText;
   sortOrder: number;
+  /** Shown at the kiosk and on the status page (configuration); whether it issues now is `refusal`. */
   kioskVisible: boolean;
   priorityAllowed: boolean;
   targetWaitMin: number;

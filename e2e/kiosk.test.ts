@@ -170,6 +170,8 @@ describe('kiosk', () => {
   it('daily cap reached and a paused service: the button says so and issues nothing', async () => {
     srv.db.prepare("UPDATE services SET daily_cap = 1 WHERE id = 'chuo-B'").run();
     srv.db.prepare("UPDATE services SET active = 0 WHERE id = 'chuo-C'").run();
+    // Paused AND hidden from the kiosk (a retired service): not shown at all, not even as paused.
+    srv.db.prepare("UPDATE services SET active = 0, kiosk_visible = 0 WHERE id = 'chuo-F'").run();
     srv.app.engine.reloadOffice('chuo');
     await apiIssue('chuo-B'); // the one ticket B allows today
     const kiosk = await openKiosk();
@@ -179,6 +181,7 @@ describe('kiosk', () => {
     expect(await kiosk.locator('[data-testid="state-chuo-C"]').textContent()).toBe('ただいま受付を休止しています');
     expect(await b.isDisabled()).toBe(true);
     expect(await c.isDisabled()).toBe(true);
+    expect(await kiosk.locator('button[data-service="chuo-F"]').count()).toBe(0);
     await b.click({ force: true });
     await c.click({ force: true });
     await kiosk.locator('button[data-service="chuo-E"]').focus(); // keyboard still reaches the others

@@ -175,8 +175,8 @@ function Kiosk() {
   }
 
   const offline = !live.connected || pairError === 'offline';
-  // A paused service stays on screen and says so (the core marks it kioskVisible=false with refusal SERVICE_INACTIVE).
-  const services = snap?.services.filter((s) => s.kioskVisible || s.refusal === 'SERVICE_INACTIVE') ?? [];
+  // Shown services only; a paused (inactive) one stays on screen and says so through its refusal.
+  const services = snap?.services.filter((s) => s.kioskVisible) ?? [];
   const priorityOffered = Boolean(snap?.office.kioskPriority) && services.some((s) => s.priorityAllowed && s.refusal === null);
 
   return (

@@ -89,7 +89,7 @@ function OfficePage(props: { officeId: string }) {
   const snap = live.snapshot;
   if (!snap) return <main className="s-page"><p>{t('loading')}</p><LiveMark connected={live.connected} /></main>;
   const tz = snap.office.timezone;
-  const services = snap.services.filter((s) => s.kioskVisible || s.refusal === 'SERVICE_INACTIVE');
+  const services = snap.services.filter((s) => s.kioskVisible);
   const open = snap.counters.filter((c) => c.state !== 'closed');
   const calls = latestCalls(snap.recentCalls, 6);
   const hours = snap.office.hours;

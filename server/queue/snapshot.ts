@@ -26,7 +26,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
       const waiting = waitingCount(state, s.id);
       return {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
-        kioskVisible: s.kioskVisible && s.active, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
+        kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
         refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateWait(state, s.id, waiting),
       };
     });
