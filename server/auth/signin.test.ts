@@ -174,6 +174,9 @@ describe('admin ids', () => {
     }
     expect(srv.db.prepare('SELECT count(*) AS n FROM busy_seasons').get()).toEqual({ n: 1 });
     expect((await http(srv.url, 'DELETE', '/api/admin/busy-seasons/1', {}, { cookie })).status).toBe(200);
+    // The audit log's limit is a decimal integer too.
+    expect((await http<ErrorBody>(srv.url, 'GET', '/api/admin/audit?limit=1e1', undefined, { cookie })).body.error.code).toBe('INVALID_INPUT');
+    expect((await http<{ data: unknown[] }>(srv.url, 'GET', '/api/admin/audit?limit=2', undefined, { cookie })).body.data.length).toBe(2);
     expect(srv.db.prepare('SELECT count(*) AS n FROM busy_seasons').get()).toEqual({ n: 0 });
   });
 });
