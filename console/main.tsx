@@ -14,7 +14,7 @@ type Tab = 'floor' | 'reports' | 'admin' | 'account';
 const CHANGED = 'パスワードを変更しました。新しいパスワードでサインインしてください。 Password changed: sign in with the new one.';
 
 function Console() {
-  const { staff, mustChangePassword, loading, refresh, logout } = useStaff();
+  const { staff, mustChangePassword, loading, refresh, logout } = useStaff({ passwordChange: true });
   const [tab, setTab] = useState<Tab>('floor');
   const [notice, setNotice] = useState<string | null>(null);
   if (loading) return null;
@@ -25,7 +25,7 @@ function Console() {
           <span className="cs-brand">窓口 Madoguchi</span>
         </header>
         <div className="cs-signin-body">
-          <SignIn title="管理画面 Office console" notice={notice} onSignedIn={() => { setNotice(null); setTab('floor'); refresh(); }} />
+          <SignIn title="管理画面 Office console" passwordChange notice={notice} onSignedIn={() => { setNotice(null); setTab('floor'); refresh(); }} />
         </div>
       </div>
     );

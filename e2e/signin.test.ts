@@ -66,6 +66,22 @@ describe('console sign-in and passwords in a browser', () => {
     await page.close();
   }, 90_000);
 
+  it('the counter, which has no change page, sends a first-run password to the console instead of signing in', async () => {
+    await insertStaff(srv.db, { id: 'first2', login: 'first2', name: '初回 二', role: 'admin', officeId: null, password: 'printed-Zk42-pw', mustChangePassword: true });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'ja-JP' });
+    await page.goto(`${srv.url}/counter/`);
+    await page.fill('input[name=login]', 'first2');
+    await page.fill('input[name=password]', 'printed-Zk42-pw');
+    await page.click('button[type=submit]');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('管理画面（/console/）');
+    expect(await page.getByRole('form', { name: /サインイン/ }).count()).toBe(1);
+    await screenshot(page, 'counter-signin-first-run');
+    const live = srv.db.prepare("SELECT count(*) AS n FROM sessions WHERE staff_id = 'first2' AND revoked_at IS NULL").get();
+    expect(live).toEqual({ n: 0 }); // the session it got was ended again
+    await page.close();
+  }, 60_000);
+
   it('any staff member changes their own password on the account page', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
     await page.goto(`${srv.url}/console/`);

@@ -4,9 +4,11 @@ import { api, ApiError } from './api.js';
 
 /**
  * The signed-in staff member (cookie session), or null; `refresh` after login/logout.
- * `mustChangePassword`: a first-run password — the server allows nothing but changing it.
+ * `mustChangePassword`: a first-run password — the server allows nothing but changing it. Only a
+ * screen that offers the change (`passwordChange: true`, the console) sees such a session at all.
  */
-export function useStaff(): { staff: StaffInfo | null; mustChangePassword: boolean; loading: boolean; refresh: () => void; logout: () => Promise<void> } {
+export function useStaff(opts: { passwordChange?: boolean } = {}): { staff: StaffInfo | null; mustChangePassword: boolean; loading: boolean; refresh: () => void; logout: () => Promise<void> } {
+  const handles = !!opts.passwordChange;
   const [staff, setStaff] = useState<StaffInfo | null>(null);
   const [mustChangePassword, setMustChange] = useState(false);
   const [loading, setLoading] = useState(true);
@@ -14,12 +16,14 @@ export function useStaff(): { staff: StaffInfo | null; mustChangePassword: boole
     setLoading(true);
     api<Whoami>('GET', '/api/auth/me')
       .then((w) => {
-        setStaff(w.kind === 'staff' ? w.staff : null);
-        setMustChange(w.kind === 'staff' && !!w.mustChangePassword);
+        // A screen that cannot change a first-run password (the counter) treats such a session as signed out.
+        const must = w.kind === 'staff' && !!w.mustChangePassword;
+        setStaff(w.kind === 'staff' && (handles || !must) ? w.staff : null);
+        setMustChange(must && handles);
       })
       .catch(() => setStaff(null))
       .finally(() => setLoading(false));
-  }, []);
+  }, [handles]);
   useEffect(refresh, [refresh]);
   const logout = async () => {
     await api('POST', '/api/auth/logout', {}).catch(() => undefined);
@@ -30,7 +34,7 @@ export function useStaff(): { staff: StaffInfo | null; mustChangePassword: boole
 }
 
 /** Staff sign-in form (Japanese first, English beside). */
-export function SignIn({ onSignedIn, title, notice }: { onSignedIn: (s: StaffInfo) => void; title: string; notice?: string | null }) {
+export function SignIn({ onSignedIn, title, notice, passwordChange = false }: { onSignedIn: (s: StaffInfo) => void; title: string; notice?: string | null; passwordChange?: boolean }) {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +44,12 @@ export function SignIn({ onSignedIn, title, notice }: { onSignedIn: (s: StaffInf
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ staff: StaffInfo }>('POST', '/api/auth/login', { login, password });
+      const r = await api<{ staff: StaffInfo; mustChangePassword?: boolean }>('POST', '/api/auth/login', { login, password });
+      if (r.mustChangePassword && !passwordChange) {
+        await api('POST', '/api/auth/logout', {}).catch(() => undefined);
+        setError('初期パスワードの変更が必要です。先に管理画面（/console/）でサインインして変更してください。 Change your first-run password in the office console (/console/) first.');
+        return;
+      }
       onSignedIn(r.staff);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
