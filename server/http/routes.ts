@@ -60,7 +60,7 @@ export function coreRoutes(ctx: AppContext): Router {
       const reason = !row ? 'unknown-login' : row.disabled ? 'disabled' : locked ? 'locked' : 'wrong-password';
       db.transaction(() => {
         const lockedUntil = row && !row.disabled && !locked ? recordLoginFailure(db, row.id, ip, now) : null;
-        audit(db, req, now, { officeId: row?.office_id ?? null, action: 'auth.login-failed', target: row?.id ?? null, detail: { reason } });
+        audit(db, req, now, { officeId: row?.office_id ?? null, action: 'auth.login-failed', target: row?.id ?? null, detail: row ? { reason, login: row.login } : { reason } });
         if (row && lockedUntil) audit(db, req, now, { officeId: row.office_id, action: 'auth.locked-out', target: row.id, detail: { until: lockedUntil } });
       })();
       throw new AppError('BAD_CREDENTIALS');
