@@ -5,8 +5,9 @@
 export const ERRORS = {
   INVALID_INPUT: { status: 400, ja: '入力内容が正しくありません。', en: 'The request is not valid.' },
   UNAUTHENTICATED: { status: 401, ja: 'サインインしてください。', en: 'Please sign in.' },
-  BAD_CREDENTIALS: { status: 401, ja: 'ログインIDまたはパスワードが違います。', en: 'Wrong login or password.' },
-  LOCKED_OUT: { status: 429, ja: 'ログインの失敗が続いたため、しばらくお待ちください。', en: 'Too many failed sign-ins; try again later.' },
+  BAD_CREDENTIALS: { status: 401, ja: 'ログインIDまたはパスワードが違います。失敗が続くと、しばらくの間サインインできなくなります。', en: 'Wrong login or password. After several failures sign-in is paused for a while.' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, ja: '初期パスワードを変更してください。変更するまで他の操作はできません。', en: 'Change the first-run password before anything else.' },
+  WEAK_PASSWORD: { status: 400, ja: 'このパスワードは使えません（10文字以上、ログインIDを含まない、繰り返し・並び・よく使われるものは不可）。', en: 'This password is not allowed (at least 10 characters; not the login, repeats, sequences or common passwords).' },
   RATE_LIMITED: { status: 429, ja: '操作が多すぎます。少し待ってからお試しください。', en: 'Too many requests; please wait.' },
   FORBIDDEN: { status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },
   CSRF_REJECTED: { status: 403, ja: '不正な送信元からの要求は受け付けません。', en: 'Cross-site request refused.' },

@@ -271,4 +271,5 @@ export interface DeviceInfo {
   config: Record<string, unknown>;
 }
 
-export type Whoami = { kind: 'staff'; staff: StaffInfo } | { kind: 'device'; device: DeviceInfo } | { kind: 'none' };
+/** `mustChangePassword`: a first-run password; every other call answers 403 PASSWORD_CHANGE_REQUIRED until it is changed. */
+export type Whoami = { kind: 'staff'; staff: StaffInfo; mustChangePassword?: boolean } | { kind: 'device'; device: DeviceInfo } | { kind: 'none' };

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { createApplication } from './app.js';
-import { generatePassword } from './auth/password.js';
 import { logger } from './log.js';
-import { seedDefault } from './seed.js';
+import { FirstRunPasswordError, firstRunPasswordsFromEnv, seedDefault, type FirstRunPasswords } from './seed.js';
 import { migrate, openDatabase, SchemaTooNewError } from './store/db.js';
 import { PROJECT_ROOT } from './paths.js';
 import { backupConfigFromEnv, scheduleDailyBackups } from './backup/backup.js';
@@ -30,9 +29,17 @@ async function main(): Promise<void> {
   const fresh = (db.prepare('SELECT count(*) AS n FROM offices').get() as { n: number }).n === 0;
   let seeded: Awaited<ReturnType<typeof seedDefault>> | null = null;
   if (fresh) {
-    const password = process.env.MADOGUCHI_ADMIN_PASSWORD || generatePassword();
-    seeded = await seedDefault(db, password);
-    if (!process.env.MADOGUCHI_ADMIN_PASSWORD) seeded.password = password;
+    // First-run passwords: each account its own random one, unless the operator set them (checked with the password rules).
+    let passwords: FirstRunPasswords;
+    try {
+      passwords = firstRunPasswordsFromEnv(process.env);
+    } catch (err) {
+      if (!(err instanceof FirstRunPasswordError)) throw err;
+      console.error(`\n起動できません / Cannot start: ${err.message}\n`);
+      db.close();
+      process.exit(2);
+    }
+    seeded = await seedDefault(db, passwords);
   }
   const { loadRouters } = await import('./routers.js');
   const app = createApplication({ db, webRoot, routers: loadRouters });
@@ -52,8 +59,12 @@ async function main(): Promise<void> {
   for (const d of devices) lines.push(`  ${d.kind === 'kiosk' ? '発券機 Kiosk  ' : '表示盤 Display'}  (${d.name})  ${base}/${d.kind}/?device=${d.token}`);
   if (seeded) {
     lines.push('', `  初回起動: 既定の庁舎「中央区役所」を作成しました / First start: default office created.`);
-    lines.push(`  サインイン Sign in: ${seeded.logins.join(', ')}  —  初期パスワード initial password: ${process.env.MADOGUCHI_ADMIN_PASSWORD ? '(MADOGUCHI_ADMIN_PASSWORD)' : seeded.password}`);
-    lines.push('  このパスワードは一度だけ表示されます。管理画面で変更してください。 Shown once: change it in the console.');
+    lines.push('  サインイン Sign in — 初期パスワード first-run passwords (このとき一度だけ表示 / shown this once):');
+    for (const a of seeded.accounts) {
+      const pw = a.password ?? (a.role === 'admin' ? '(MADOGUCHI_ADMIN_PASSWORD)' : '(MADOGUCHI_STAFF_PASSWORD)');
+      lines.push(`    ${a.login.padEnd(11)} ${pw}${a.mustChange ? '   初回サインイン時に変更が必要 / must be changed at first sign-in' : ''}`);
+    }
+    lines.push('  各自のパスワードは本人だけに伝え、管理画面（アカウント）で変更してください。 Give each person only their own; change it in the console (Account).');
   } else {
     lines.push('', '  Sign in with your staff account at /counter/ or /console/.');
   }

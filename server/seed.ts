@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallPolicy, LocalizedText, OfficeHours } from '../common/types.js';
-import { hashPassword } from './auth/password.js';
+import { generatePassword, hashPassword } from './auth/password.js';
+import { passwordProblem, PASSWORD_PROBLEM_TEXT } from './auth/policy.js';
 import type { DB } from './store/db.js';
 
 export interface SeedService {
@@ -91,33 +92,89 @@ export function insertDevice(db: DB, d: { id: string; officeId: string; kind: 'k
   return token;
 }
 
-export async function insertStaff(db: DB, s: { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; officeId: string | null; password: string; passwordHash?: string }, now = Date.now()): Promise<void> {
+export async function insertStaff(db: DB, s: { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; officeId: string | null; password: string; passwordHash?: string; mustChangePassword?: boolean }, now = Date.now()): Promise<void> {
   const hash = s.passwordHash ?? (await hashPassword(s.password));
-  db.prepare('INSERT INTO staff (id, office_id, login, name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(s.id, s.officeId, s.login, s.name, s.role, hash, now, now);
+  db.prepare('INSERT INTO staff (id, office_id, login, name, role, password_hash, created_at, password_changed_at, must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(s.id, s.officeId, s.login, s.name, s.role, hash, now, now, s.mustChangePassword ? 1 : 0);
+}
+
+export interface SeededAccount {
+  login: string;
+  role: 'clerk' | 'supervisor' | 'admin';
+  /** The first-run password (printed once), or null when it came from the environment (not printed). */
+  password: string | null;
+  /** Must change it at first sign-in (a generated admin password). */
+  mustChange: boolean;
 }
 
 export interface DefaultSeed {
   officeId: string;
+  /** The admin's first-run password (every account's, when one password was given as a string). */
   password: string;
   kioskToken: string;
   displayToken: string;
   logins: string[];
+  accounts: SeededAccount[];
 }
 
-/** First start: the default ward office, its staff and one kiosk and one display. */
-export async function seedDefault(db: DB, password: string): Promise<DefaultSeed> {
+/**
+ * First-run passwords. `admin`: MADOGUCHI_ADMIN_PASSWORD, else generated — and then it must be
+ * changed at first sign-in (printed on the console, so possibly seen by others); a password the
+ * operator chose is theirs and is not forced to change. `staff`: MADOGUCHI_STAFF_PASSWORD for every
+ * non-admin seeded account (demo, training), else each gets its own generated password.
+ */
+export interface FirstRunPasswords {
+  admin?: string;
+  staff?: string;
+}
+
+export class FirstRunPasswordError extends Error {}
+
+/** Read and check MADOGUCHI_ADMIN_PASSWORD / MADOGUCHI_STAFF_PASSWORD with the password rules; throws a message for the operator. */
+export function firstRunPasswordsFromEnv(env: Record<string, string | undefined>): FirstRunPasswords {
+  const admin = env.MADOGUCHI_ADMIN_PASSWORD || undefined;
+  const staff = env.MADOGUCHI_STAFF_PASSWORD || undefined;
+  const check = (name: string, pw: string, logins: string[]) => {
+    for (const login of logins) {
+      const problem = passwordProblem(pw, login);
+      if (problem) throw new FirstRunPasswordError(`${name} は使えません / ${name} is refused: ${PASSWORD_PROBLEM_TEXT[problem]}`);
+    }
+  };
+  if (admin) check('MADOGUCHI_ADMIN_PASSWORD', admin, ['admin']);
+  if (staff) {
+    check('MADOGUCHI_STAFF_PASSWORD', staff, DEFAULT_STAFF.filter((s) => s.role !== 'admin').map((s) => s.login));
+    if (staff === admin) throw new FirstRunPasswordError('MADOGUCHI_STAFF_PASSWORD は MADOGUCHI_ADMIN_PASSWORD と別にしてください / MADOGUCHI_STAFF_PASSWORD must differ from MADOGUCHI_ADMIN_PASSWORD (the admin is city-wide).');
+  }
+  return { admin, staff };
+}
+
+const DEFAULT_STAFF = [
+  { id: 'admin', login: 'admin', name: '管理者', role: 'admin' as const, office: false },
+  { id: 'supervisor', login: 'supervisor', name: '窓口主任', role: 'supervisor' as const, office: true },
+  { id: 'clerk1', login: 'clerk1', name: '職員 一郎', role: 'clerk' as const, office: true },
+  { id: 'clerk2', login: 'clerk2', name: '職員 二子', role: 'clerk' as const, office: true },
+  { id: 'clerk3', login: 'clerk3', name: '職員 三郎', role: 'clerk' as const, office: true },
+];
+
+/**
+ * First start: the default ward office, its staff and one kiosk and one display. Each account gets
+ * its own random password unless given (see FirstRunPasswords). A plain string (the demo scripts)
+ * gives every account that one password, as before, with no forced change.
+ */
+export async function seedDefault(db: DB, passwords: string | FirstRunPasswords = {}): Promise<DefaultSeed> {
   const officeId = 'chuo';
   seedOffice(db, { id: officeId, name: { ja: '中央区役所', en: 'Chuo Ward Office' } });
   const kioskToken = insertDevice(db, { id: 'chuo-kiosk-1', officeId, kind: 'kiosk', name: '1階 発券機' });
   const displayToken = insertDevice(db, { id: 'chuo-display-1', officeId, kind: 'display', name: '1階 呼出表示盤' });
-  const staff = [
-    { id: 'admin', login: 'admin', name: '管理者', role: 'admin' as const, officeId: null },
-    { id: 'supervisor', login: 'supervisor', name: '窓口主任', role: 'supervisor' as const, officeId },
-    { id: 'clerk1', login: 'clerk1', name: '職員 一郎', role: 'clerk' as const, officeId },
-    { id: 'clerk2', login: 'clerk2', name: '職員 二子', role: 'clerk' as const, officeId },
-    { id: 'clerk3', login: 'clerk3', name: '職員 三郎', role: 'clerk' as const, officeId },
-  ];
-  for (const s of staff) await insertStaff(db, { ...s, password });
-  return { officeId, password, kioskToken, displayToken, logins: staff.map((s) => s.login) };
+  const accounts: SeededAccount[] = [];
+  let adminPassword = '';
+  for (const s of DEFAULT_STAFF) {
+    const given = typeof passwords === 'string' ? passwords : s.role === 'admin' ? passwords.admin : passwords.staff;
+    const password = given ?? generatePassword();
+    const mustChange = typeof passwords !== 'string' && s.role === 'admin' && given === undefined;
+    await insertStaff(db, { id: s.id, login: s.login, name: s.name, role: s.role, officeId: s.office ? officeId : null, password, mustChangePassword: mustChange });
+    if (s.role === 'admin') adminPassword = password;
+    accounts.push({ login: s.login, role: s.role, password: given === undefined ? password : null, mustChange });
+  }
+  return { officeId, password: adminPassword, kioskToken, displayToken, logins: accounts.map((a) => a.login), accounts };
 }

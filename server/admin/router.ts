@@ -6,6 +6,9 @@ import type { Service } from '../../common/types.js';
 import { audit } from '../audit/audit.js';
 import { hashPassword } from '../auth/password.js';
 import { revokeStaffSessions } from '../auth/sessions.js';
+import { clearLoginFailures } from '../auth/lockout.js';
+import { passwordProblem, PASSWORD_PROBLEM_TEXT } from '../auth/policy.js';
+import { csvCast } from '../reports/cells.js';
 import type { AppContext } from '../context.js';
 import { allow, assertOfficeAccess } from '../http/auth.js';
 import { queryRoute } from '../access.js';
@@ -24,6 +27,13 @@ import {
  * transaction with its audit row, and then pushed live to every screen by `engine.reloadOffice`.
  * A refused change writes nothing: the configuration in force stays as it was.
  */
+/** A numeric id in a path: strict decimal digits only (`1e0`, `0x1`, ` 1`, `1.0` are refused with INVALID_INPUT). */
+export function intId(param: unknown): number {
+  const s = String(param);
+  if (!/^[1-9][0-9]{0,14}$/.test(s)) throw new AppError('INVALID_INPUT', { reason: 'id must be a decimal integer' });
+  return Number(s);
+}
+
 export function adminRouter(ctx: AppContext): Router {
   const r = Router();
   const { db, engine, clock } = ctx;
@@ -41,6 +51,11 @@ export function adminRouter(ctx: AppContext): Router {
     return req.principal.staff;
   };
   const cityWide = (req: Request) => me(req).officeId === null;
+  /** The same rules as one's own password change (server/auth/policy.ts). */
+  const checkPassword = (password: string, login: string) => {
+    const problem = passwordProblem(password, login);
+    if (problem) throw new AppError('WEAK_PASSWORD', { reason: problem }, PASSWORD_PROBLEM_TEXT[problem]);
+  };
 
   function officeConfig(officeId: string) {
     const office = loadOffices(db).find((o) => o.id === officeId)!;
@@ -270,8 +285,8 @@ export function adminRouter(ctx: AppContext): Router {
   });
 
   on(r, 'DELETE', '/api/admin/busy-seasons/:seasonId', (req) => {
-    const seasonId = Number(req.params.seasonId);
-    const row = Number.isInteger(seasonId) ? (db.prepare('SELECT office_id FROM busy_seasons WHERE id = ?').get(seasonId) as { office_id: string | null } | undefined) : undefined;
+    const seasonId = intId(req.params.seasonId);
+    const row = db.prepare('SELECT office_id FROM busy_seasons WHERE id = ?').get(seasonId) as { office_id: string | null } | undefined;
     if (!row) throw new AppError('NOT_FOUND');
     if (row.office_id === null) {
       if (!cityWide(req)) throw new AppError('FORBIDDEN');
@@ -317,6 +332,7 @@ export function adminRouter(ctx: AppContext): Router {
   on(r, 'POST', '/api/admin/staff', async (req) => {
     const s = staffCreateSchema.parse(req.body);
     assertStaffOffice(req, s.officeId);
+    checkPassword(s.password, s.login);
     if (db.prepare('SELECT 1 FROM staff WHERE login = ?').get(s.login)) throw new AppError('LOGIN_TAKEN');
     const hash = await hashPassword(s.password);
     const id = `staff-${randomUUID().slice(0, 8)}`;
@@ -358,10 +374,12 @@ export function adminRouter(ctx: AppContext): Router {
     const staffId = String(req.params.staffId);
     const row = staffRow(req, staffId);
     const { password } = passwordResetSchema.parse(req.body);
+    checkPassword(password, row.login);
     const hash = await hashPassword(password);
     const now = clock.now();
     tx(() => {
       db.prepare('UPDATE staff SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hash, now, staffId);
+      clearLoginFailures(db, staffId);
       audit(db, req, now, { officeId: row.office_id, action: 'staff.password-reset', target: staffId });
     });
     endSessions(staffId, now, 'revoked');
@@ -428,9 +446,10 @@ export function adminRouter(ctx: AppContext): Router {
   r.get('/api/admin/audit.csv', allow(queryRoute('GET', '/api/admin/audit.csv').roles), (req, res, next) => {
     try {
       const rows = auditRows(req);
+      // Every text cell through the formula-injection guard (server/reports/cells.ts).
       const csv = stringify(
         rows.map((x) => [new Date(x.at).toISOString(), x.officeId ?? '', x.staffLogin ?? x.staffId ?? '', x.deviceId ?? '', x.ip ?? '', x.source, x.action, x.target ?? '', x.detail === null ? '' : JSON.stringify(x.detail)]),
-        { header: true, columns: ['at', 'office', 'staff', 'device', 'ip', 'source', 'action', 'target', 'detail'] },
+        { header: true, columns: ['at', 'office', 'staff', 'device', 'ip', 'source', 'action', 'target', 'detail'], cast: csvCast },
       );
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="audit-${new Date(clock.now()).toISOString().slice(0, 10)}.csv"`);

@@ -145,5 +145,5 @@ export const auditQuerySchema = z.strictObject({
   from: day.optional(),
   to: day.optional(),
   commands: z.enum(['0', '1']).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).optional(),
+  limit: z.string().regex(/^[1-9][0-9]{0,3}$/, 'a decimal integer').transform(Number).pipe(z.number().max(5000)).optional(),
 });

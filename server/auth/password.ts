@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { passwordProblem } from './policy.js';
 
 /**
  * Passwords are hashed with scrypt, a memory-hard function (N=2^15, r=8 → 32 MiB per hash),
@@ -28,7 +29,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A readable random password for the first admin (printed once). */
+/** A random password (16 characters of base64url, 96 bits), printed once at first start; never one the rules refuse. */
 export function generatePassword(): string {
-  return randomBytes(12).toString('base64url');
+  for (;;) {
+    const pw = randomBytes(12).toString('base64url');
+    if (passwordProblem(pw) === null) return pw;
+  }
+}
+
+/**
+ * A hash of a random password nobody knows, with the same parameters as real ones: sign-in runs
+ * scrypt against it for an unknown login, so that an unknown login takes as long as a wrong
+ * password (no enumeration by timing). Made once per process, on first use.
+ */
+let dummyHashOnce: Promise<string> | null = null;
+export function dummyHash(): Promise<string> {
+  return (dummyHashOnce ??= hashPassword(randomBytes(16).toString('base64url')));
 }

@@ -8,7 +8,7 @@ export const SESSION_TTL_MS = 12 * 3_600_000; // one working day and some overti
 const sha256 = (v: string) => createHash('sha256').update(v).digest('hex');
 
 export type Principal =
-  | { kind: 'staff'; staff: StaffInfo; sessionHash: string }
+  | { kind: 'staff'; staff: StaffInfo; sessionHash: string; mustChangePassword?: boolean }
   | { kind: 'device'; device: DeviceInfo }
   | { kind: 'none' };
 
@@ -31,24 +31,30 @@ export function revokeStaffSessions(db: DB, staffId: string, now: number): void 
   db.prepare('UPDATE sessions SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL').run(now, staffId);
 }
 
-interface StaffRow { id: string; login: string; name: string; role: StaffRole; office_id: string | null; disabled: number }
+interface StaffRow { id: string; login: string; name: string; role: StaffRole; office_id: string | null; disabled: number; must_change_password?: number }
 
 export function staffInfo(r: StaffRow): StaffInfo {
   return { id: r.id, login: r.login, name: r.name, role: r.role, officeId: r.office_id };
 }
 
-/** Resolve a session cookie value to its staff member, or null when unknown, expired, revoked or disabled. */
-export function sessionPrincipal(db: DB, token: string, now: number): Principal | null {
+/**
+ * Resolve a session cookie value to its staff member, or null when unknown, expired, revoked or disabled.
+ * A staff member who must still change a first-run password resolves only where the caller says it
+ * handles that (`passwordChange`: the HTTP layer, which then allows nothing but the change); for
+ * everyone else (the socket layer) such a session is no session.
+ */
+export function sessionPrincipal(db: DB, token: string, now: number, opts: { passwordChange?: boolean } = {}): Principal | null {
   const hash = sha256(token);
   const row = stmt(
     db,
-    `SELECT st.id, st.login, st.name, st.role, st.office_id, st.disabled, se.last_seen_at FROM sessions se JOIN staff st ON st.id = se.staff_id
+    `SELECT st.id, st.login, st.name, st.role, st.office_id, st.disabled, st.must_change_password, se.last_seen_at FROM sessions se JOIN staff st ON st.id = se.staff_id
       WHERE se.id_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ?`,
   ).get(hash, now) as (StaffRow & { last_seen_at: number }) | undefined;
   if (!row || row.disabled) return null;
+  if (row.must_change_password && !opts.passwordChange) return null;
   // "Last seen", for the admin's session list; written at most once a minute per session.
   if (now - row.last_seen_at > 60_000) stmt(db, 'UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, hash);
-  return { kind: 'staff', staff: staffInfo(row), sessionHash: hash };
+  return { kind: 'staff', staff: staffInfo(row), sessionHash: hash, ...(row.must_change_password ? { mustChangePassword: true } : {}) };
 }
 
 export function devicePrincipal(db: DB, token: string): Principal | null {

@@ -46,14 +46,28 @@ export function resolvePrincipal(ctx: AppContext): RequestHandler {
     }
     const cookie = readCookie(req.get('cookie'), SESSION_COOKIE);
     if (cookie) {
-      const p = sessionPrincipal(ctx.db, cookie, now);
+      const p = sessionPrincipal(ctx.db, cookie, now, { passwordChange: true });
       if (p) {
         req.principal = p;
         req.viaCookie = true;
+        if (p.kind === 'staff' && p.mustChangePassword && !allowedBeforePasswordChange(req)) return next(new AppError('PASSWORD_CHANGE_REQUIRED'));
       }
     }
     next();
   };
+}
+
+/**
+ * A session that must change its first-run password may change it, see who it is, sign out (or
+ * in as someone else), and read what anyone may read; every other API call answers 403
+ * PASSWORD_CHANGE_REQUIRED. Pages (static files) load as usual.
+ */
+function allowedBeforePasswordChange(req: Request): boolean {
+  const path = req.path;
+  if (!path.startsWith('/api/')) return true;
+  if (path.startsWith('/api/public/') || path === '/api/health') return true;
+  if (req.method === 'GET' && path === '/api/auth/me') return true;
+  return req.method === 'POST' && (path === '/api/auth/password' || path === '/api/auth/logout' || path === '/api/auth/login');
 }
 
 /**

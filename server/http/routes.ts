@@ -6,16 +6,15 @@ import type { Whoami } from '../../common/types.js';
 import { COMMAND_ROUTES, queryRoute, type QueryRoute } from '../access.js';
 import { submitCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
+import { dummyHash, hashPassword, verifyPassword } from '../auth/password.js';
+import { clearLoginFailures, isLockedOut, recordLoginFailure } from '../auth/lockout.js';
+import { passwordProblem, PASSWORD_PROBLEM_TEXT } from '../auth/policy.js';
 import { createSession, readCookie, revokeSession, revokeStaffSessions, SESSION_COOKIE, SESSION_TTL_MS, staffInfo } from '../auth/sessions.js';
 import { allow, assertOfficeAccess } from './auth.js';
 
-const LOCKOUT_FAILURES = 5;
-const LOCKOUT_MS = 5 * 60_000;
-
 export function whoami(req: Request): Whoami {
   const p = req.principal;
-  if (p.kind === 'staff') return { kind: 'staff', staff: p.staff };
+  if (p.kind === 'staff') return { kind: 'staff', staff: p.staff, ...(p.mustChangePassword ? { mustChangePassword: true } : {}) };
   if (p.kind === 'device') return { kind: 'device', device: p.device };
   return { kind: 'none' };
 }
@@ -43,28 +42,37 @@ export function coreRoutes(ctx: AppContext): Router {
     return { ok: true, time: clock.now(), offices: engine.officeIds().length };
   });
 
+  // Every failed sign-in looks the same from outside: one code (BAD_CREDENTIALS), one scrypt run
+  // (against a dummy hash for an unknown login), one commit — whether the login is unknown, the
+  // password wrong, the account disabled or this address locked out of it (server/auth/lockout.ts).
+  void dummyHash();
   on(r, 'POST', '/api/auth/login', async (req) => {
     const { login, password } = loginSchema.parse(req.body);
     const now = clock.now();
+    const ip = req.ip ?? '';
     const row = db.prepare('SELECT * FROM staff WHERE login = ?').get(login) as
-      | { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; office_id: string | null; disabled: number; password_hash: string; failed_logins: number; locked_until: number | null }
+      | { id: string; login: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; office_id: string | null; disabled: number; password_hash: string; must_change_password: number }
       | undefined;
-    if (row?.locked_until && row.locked_until > now) throw new AppError('LOCKED_OUT');
-    const ok = row && !row.disabled ? await verifyPassword(password, row.password_hash) : false;
-    if (!row || !ok) {
-      if (row) {
-        const failures = row.failed_logins + 1;
-        db.prepare('UPDATE staff SET failed_logins = ?, locked_until = ? WHERE id = ?').run(failures >= LOCKOUT_FAILURES ? 0 : failures, failures >= LOCKOUT_FAILURES ? now + LOCKOUT_MS : null, row.id);
-        if (failures >= LOCKOUT_FAILURES) audit(db, req, now, { officeId: row.office_id, action: 'auth.locked-out', target: row.id });
-      }
-      audit(db, req, now, { officeId: row?.office_id ?? null, action: 'auth.login-failed', target: login });
+    const match = await verifyPassword(password, row ? row.password_hash : await dummyHash());
+    const locked = row ? isLockedOut(db, row.id, ip, now) : false;
+    if (!row || row.disabled || locked || !match) {
+      // The audit row names the account only when it exists; a typed unknown login (perhaps a password typed into the wrong field) is not stored.
+      const reason = !row ? 'unknown-login' : row.disabled ? 'disabled' : locked ? 'locked' : 'wrong-password';
+      db.transaction(() => {
+        const lockedUntil = row && !row.disabled && !locked ? recordLoginFailure(db, row.id, ip, now) : null;
+        audit(db, req, now, { officeId: row?.office_id ?? null, action: 'auth.login-failed', target: row?.id ?? null, detail: row ? { reason, login: row.login } : { reason } });
+        if (row && lockedUntil) audit(db, req, now, { officeId: row.office_id, action: 'auth.locked-out', target: row.id, detail: { until: lockedUntil } });
+      })();
       throw new AppError('BAD_CREDENTIALS');
     }
-    db.prepare('UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(row.id);
-    const token = createSession(db, row.id, now, { ip: req.ip, userAgent: req.get('user-agent') });
-    audit(db, { ip: req.ip, principal: { kind: 'staff', staff: staffInfo(row), sessionHash: '' } }, now, { officeId: row.office_id, action: 'auth.login', target: row.id });
+    const token = db.transaction(() => {
+      clearLoginFailures(db, row.id, ip);
+      const t = createSession(db, row.id, now, { ip: req.ip, userAgent: req.get('user-agent') });
+      audit(db, { ip: req.ip, principal: { kind: 'staff', staff: staffInfo(row), sessionHash: '' } }, now, { officeId: row.office_id, action: 'auth.login', target: row.id });
+      return t;
+    })();
     req.res!.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: SESSION_TTL_MS });
-    return { staff: staffInfo(row) };
+    return { staff: staffInfo(row), ...(row.must_change_password ? { mustChangePassword: true } : {}) };
   });
 
   on(r, 'POST', '/api/auth/logout', (req) => {
@@ -80,16 +88,29 @@ export function coreRoutes(ctx: AppContext): Router {
   on(r, 'GET', '/api/auth/me', (req) => whoami(req));
 
   // Changing one's own password ends every session of that staff member (this one too) and their sockets.
+  // It also clears a first-run password's forced change. The current password is checked like a
+  // sign-in (failures count per account and address); the new one against the rules (WEAK_PASSWORD).
   on(r, 'POST', '/api/auth/password', async (req) => {
     const p = req.principal;
     if (p.kind !== 'staff') throw new AppError('UNAUTHENTICATED');
     const { currentPassword, newPassword } = passwordChangeSchema.parse(req.body);
+    const problem = newPassword === currentPassword ? 'same-as-current' : passwordProblem(newPassword, p.staff.login);
+    if (problem) throw new AppError('WEAK_PASSWORD', { reason: problem }, PASSWORD_PROBLEM_TEXT[problem]);
+    const ip = req.ip ?? '';
     const row = db.prepare('SELECT password_hash FROM staff WHERE id = ?').get(p.staff.id) as { password_hash: string } | undefined;
-    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) throw new AppError('BAD_CREDENTIALS');
+    const match = row ? await verifyPassword(currentPassword, row.password_hash) : false;
     const now = clock.now();
+    if (!match || isLockedOut(db, p.staff.id, ip, now)) {
+      db.transaction(() => {
+        if (!isLockedOut(db, p.staff.id, ip, now)) recordLoginFailure(db, p.staff.id, ip, now);
+        audit(db, req, now, { officeId: p.staff.officeId, action: 'auth.password-change-failed', target: p.staff.id });
+      })();
+      throw new AppError('BAD_CREDENTIALS');
+    }
     const hash = await hashPassword(newPassword);
     db.transaction(() => {
-      db.prepare('UPDATE staff SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(hash, now, p.staff.id);
+      db.prepare('UPDATE staff SET password_hash = ?, password_changed_at = ?, must_change_password = 0 WHERE id = ?').run(hash, now, p.staff.id);
+      clearLoginFailures(db, p.staff.id);
       revokeStaffSessions(db, p.staff.id, now);
       audit(db, req, now, { officeId: p.staff.officeId, action: 'auth.password-changed', target: p.staff.id });
     })();

@@ -9,6 +9,7 @@ import { allow, assertOfficeAccess } from '../http/auth.js';
 import { on } from '../http/routes.js';
 import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
 import { GROUP_KINDS, loadNames, requireOffices, seasonReport, stepPage, summaryReport } from './query.js';
+import { safeCell } from './cells.js';
 import { LocalTime } from './stats.js';
 import { attachment, fastCsvChunk, seasonTable, STEP_HEADERS, stepCells, summaryTable, tableCsv } from './tables.js';
 
@@ -101,8 +102,8 @@ export function reportsRouter(ctx: AppContext): Router {
     for (const kind of GROUP_KINDS) {
       const t = summaryTable(report, kind);
       const ws = wb.addWorksheet(t.name);
-      ws.addRow(t.headers).font = { bold: true };
-      for (const row of t.rows) ws.addRow(row);
+      ws.addRow(t.headers.map(safeCell)).font = { bold: true };
+      for (const row of t.rows) ws.addRow(row.map(safeCell)); // formula-like text neutralised, numbers stay numbers (cells.ts)
       ws.views = [{ state: 'frozen', ySplit: 1, xSplit: 1 }];
       ws.columns.forEach((c, i) => (c.width = i === 0 ? 24 : 12));
     }

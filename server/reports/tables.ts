@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { csvCast, safeText } from './cells.js';
 import type { LocalizedText } from '../../common/types.js';
 import type { GroupStats, StayStats } from './stats.js';
 import { LocalTime } from './stats.js';
@@ -129,14 +130,14 @@ export function stepCells(r: RawStepRow, names: Names, lt: LocalTime): Cell[] {
   ];
 }
 
-/** CSV text for Japanese Excel: UTF-8 with BOM (first chunk only), CRLF line ends. */
+/** CSV text for Japanese Excel: UTF-8 with BOM (first chunk only), CRLF line ends; formula-like text neutralised (cells.ts). */
 export function csvChunk(rows: Cell[][], headers: string[] | null): string {
   return stringify(rows, {
     bom: headers !== null,
     header: headers !== null,
     columns: headers ?? undefined,
     record_delimiter: 'windows',
-    cast: { number: (n) => String(n) },
+    cast: csvCast,
   });
 }
 
@@ -154,7 +155,8 @@ export function fastCsvChunk(rows: Cell[][], headers: string[] | null): string {
 function csvField(v: Cell): string {
   if (v === null) return '';
   if (typeof v === 'number') return String(v);
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  const t = safeText(v);
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
 export function tableCsv(t: Table): string {
