@@ -10,7 +10,9 @@ import type { CommandResult } from '../../common/events.js';
 import type { StaffSnapshot } from '../../common/types.js';
 import { toAppError } from '../http/errors.js';
 import { cid, http, login, makeTestDb, spawnServerProcess, startTestServer, waitFor, type TestServer } from '../testing.js';
-import { dbFaultOf, preflightDatabase } from './faults.js';
+import { dbFaultOf, preflightDatabase, SERVER_BUSY_TIMEOUT_MS } from './faults.js';
+import { Engine } from '../engine.js';
+import { commandSchemas, type AnyCommand } from '../../common/schemas.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NOBODY = 65534;
@@ -83,6 +85,26 @@ describe('database faults answer 503 with their own code, change nothing, and ca
     const healthy = await http<Health>(srv.url, 'GET', '/api/health');
     expect(healthy.status).toBe(200);
     expect(healthy.body.data).toMatchObject({ ok: true, db: { writable: true } });
+  });
+
+  it('a burst of commands against a held lock waits once (one BEGIN IMMEDIATE per group commit), not once per command', async () => {
+    const path = join(tempDir(), 'burst.db');
+    const t = await makeTestDb({ path });
+    const engine = new Engine({ db: t.db, clock: t.clock });
+    const other = new Database(path);
+    others.push(other, t.db);
+    other.exec('BEGIN IMMEDIATE');
+    const kiosk = { role: 'kiosk' as const, staffId: null, deviceId: 'kiosk-1' };
+    const cmd = (commandId: string) => ({ name: 'ticket:issue', payload: commandSchemas['ticket:issue'].parse({ commandId, officeId: 'chuo', serviceId: 'chuo-A' }) }) as AnyCommand;
+    const ids = Array.from({ length: 8 }, () => cid('burst'));
+    const t0 = performance.now();
+    const settled = await Promise.allSettled(ids.map((id) => engine.submit(kiosk, cmd(id))));
+    expect(performance.now() - t0).toBeLessThan(SERVER_BUSY_TIMEOUT_MS * 3);
+    expect(settled.map((r) => r.status === 'rejected' && dbFaultOf(r.reason))).toEqual(Array(8).fill('DB_BUSY'));
+    expect(engine.staffSnapshot('chuo').services.reduce((n, x) => n + x.waiting, 0)).toBe(0);
+    other.exec('ROLLBACK');
+    const again = await Promise.all(ids.map((id) => engine.submit(kiosk, cmd(id))));
+    expect(again.map((r) => (r.ticket as { display: string }).display)).toEqual(Array.from({ length: 8 }, (_, i) => `A-00${i + 1}`));
   });
 
   it('the health probe notices a held lock by itself (no command needed) and answers quickly', async () => {
