@@ -248,10 +248,11 @@ describe.skipIf(!asRoot)('an unwritable database is refused at start with a clea
     expect(r.out).toContain(`${path}-shm`);
   }, 40_000);
 
-  it('preflight passes on a writable database', async () => {
+  it('preflight passes on a writable database, and creates a missing folder (first run)', async () => {
     const { path } = await preparedDir();
     expect(preflightDatabase(path)).toBeNull();
     expect(preflightDatabase(':memory:')).toBeNull();
+    expect(preflightDatabase(join(tempDir(), 'data', 'new', 'm.db'))).toBeNull();
   });
 });
 

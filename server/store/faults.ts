@@ -1,4 +1,4 @@
-import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DB } from './db.js';
 
@@ -91,6 +91,7 @@ export function preflightDatabase(path: string): PreflightProblem | null {
   const dir = dirname(file);
   const probe = join(dir, `.madoguchi-write-test-${process.pid}`);
   try {
+    mkdirSync(dir, { recursive: true }); // first run: data/ does not exist yet
     const fd = openSync(probe, 'wx');
     try {
       writeSync(fd, 'ok');
