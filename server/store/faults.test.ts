@@ -99,7 +99,7 @@ describe('database faults answer 503 with their own code, change nothing, and ca
     const ids = Array.from({ length: 8 }, () => cid('burst'));
     const t0 = performance.now();
     const settled = await Promise.allSettled(ids.map((id) => engine.submit(kiosk, cmd(id))));
-    expect(performance.now() - t0).toBeLessThan(SERVER_BUSY_TIMEOUT_MS * 3);
+    expect(performance.now() - t0).toBeLessThan(SERVER_BUSY_TIMEOUT_MS * 6); // one wait per command would be 8 × 250 ms
     expect(settled.map((r) => r.status === 'rejected' && dbFaultOf(r.reason))).toEqual(Array(8).fill('DB_BUSY'));
     expect(engine.staffSnapshot('chuo').services.reduce((n, x) => n + x.waiting, 0)).toBe(0);
     other.exec('ROLLBACK');
@@ -115,7 +115,7 @@ describe('database faults answer 503 with their own code, change nothing, and ca
     other.exec('BEGIN IMMEDIATE');
     const t0 = performance.now();
     const health = await http<Health>(srv.url, 'GET', '/api/health');
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(1500);
     expect(health.status).toBe(503);
     expect(health.body.data.reason).toBe('DB_BUSY');
     other.exec('ROLLBACK');
