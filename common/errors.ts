@@ -42,6 +42,10 @@ export const ERRORS = {
   CONFLICT: { status: 409, ja: '他の変更と競合しました。', en: 'Conflicting change.' },
   PRINTER_NOT_CONFIGURED: { status: 409, ja: 'この発券機にはプリンターが設定されていません。', en: 'No receipt printer is set up for this kiosk.' },
   PRINTER_UNREACHABLE: { status: 503, ja: 'プリンターに接続できません。係員にお声がけください。', en: 'The receipt printer cannot be reached; please ask staff.' },
+  DB_BUSY: { status: 503, ja: 'ただいま混み合っています。少し待ってからもう一度お試しください。', en: 'The database is busy; please try again in a moment.' },
+  DB_READONLY: { status: 503, ja: 'データベースに書き込めません（読み取り専用）。係員・管理者にお知らせください。', en: 'The database is read-only; nothing can be saved. Please tell staff.' },
+  DB_IO: { status: 503, ja: 'データベースの読み書きに失敗しました。係員・管理者にお知らせください。', en: 'The database could not be read or written. Please tell staff.' },
+  DB_FULL: { status: 503, ja: 'ディスクの空き容量が不足しているため保存できません。係員・管理者にお知らせください。', en: 'The disk is full; nothing can be saved. Please tell staff.' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 

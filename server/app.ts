@@ -2,14 +2,14 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import type { AppContext } from './context.js';
-import { Engine } from './engine.js';
+import { dayTurnGuardFor, Engine } from './engine.js';
 import { createHttpApp } from './http/app.js';
 import { logger, type Logger } from './log.js';
 import type { Clock } from './queue/clock.js';
 import { systemClock } from './queue/clock.js';
 import { createRealtime } from './realtime/socket.js';
 import type { DB } from './store/db.js';
-import { kioskIssueLimitFromEnv, TokenBuckets, type BucketLimit } from './security/rateLimit.js';
+import { kioskIssueLimitFromEnv, TokenBuckets, type BucketLimit, type MonotonicNow } from './security/rateLimit.js';
 
 export interface AppOptions {
   db: DB;
@@ -24,6 +24,8 @@ export interface AppOptions {
   routers?: (ctx: AppContext) => Router[];
   /** Ticket issue limit per kiosk (token bucket); null = none. Default from MADOGUCHI_KIOSK_ISSUE_LIMIT or 30/min burst 10. */
   kioskIssueLimit?: BucketLimit | null;
+  /** Monotonic clock of the rate limiter (default performance.now); tests move it by hand. */
+  monotonic?: MonotonicNow;
 }
 
 export interface Application {
@@ -37,23 +39,26 @@ export interface Application {
 /** Build the whole application around an open, migrated database. Only main.ts listens for real. */
 export function createApplication(opts: AppOptions): Application {
   const clock = opts.clock ?? systemClock;
-  const engine = new Engine({ db: opts.db, clock, newId: opts.newId, newToken: opts.newToken });
-  const ctx: AppContext = { db: opts.db, engine, clock, log: opts.log ?? logger, webRoot: opts.webRoot ?? null };
+  const log = opts.log ?? logger;
+  // The day turn refuses wall-clock jumps measured against the housekeeping interval (30 s also when tests drive tick()).
+  const engine = new Engine({ db: opts.db, clock, log, newId: opts.newId, newToken: opts.newToken, dayTurnGuard: dayTurnGuardFor(opts.tickMs || 30_000) });
+  const ctx: AppContext = { db: opts.db, engine, clock, log, webRoot: opts.webRoot ?? null };
   const issueLimit = opts.kioskIssueLimit === undefined ? kioskIssueLimitFromEnv() : opts.kioskIssueLimit;
-  if (issueLimit) ctx.kioskIssueLimiter = new TokenBuckets(issueLimit);
+  if (issueLimit) ctx.kioskIssueLimiter = new TokenBuckets(issueLimit, opts.monotonic);
   const app = createHttpApp(ctx, opts.routers?.(ctx) ?? []);
   const httpServer = createServer(app);
   const realtime = createRealtime(ctx, httpServer);
   ctx.disconnectWhere = realtime.disconnectWhere;
   ctx.sweepSockets = realtime.sweep;
-  engine.tick();
-  const timer = opts.tickMs === 0 ? null : setInterval(() => {
+  const housekeeping = () => {
     try {
       engine.tick();
     } catch (err) {
       ctx.log.error({ err }, 'housekeeping failed');
     }
-  }, opts.tickMs ?? 30_000);
+  };
+  housekeeping(); // at start too: a read-only or busy database must not keep the server from answering (503s, health)
+  const timer = opts.tickMs === 0 ? null : setInterval(housekeeping, opts.tickMs ?? 30_000);
   timer?.unref();
 
   return {

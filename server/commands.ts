@@ -37,7 +37,7 @@ function admit(ctx: AppContext, principal: Principal, name: CommandName, raw: un
   // A kiosk cannot flood the queue: a token bucket per device, refused before anything is issued.
   // A retry of a command already done is a replay, not a new ticket: it costs no token.
   if (name === 'ticket:issue' && principal.kind === 'device' && ctx.kioskIssueLimiter && !ctx.engine.isReplay(actorOf(principal), cmd.payload.commandId)) {
-    ctx.kioskIssueLimiter.takeOrThrow(principal.device.id, ctx.clock.now());
+    ctx.kioskIssueLimiter.takeOrThrow(principal.device.id);
   }
   return cmd;
 }

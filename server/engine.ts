@@ -11,6 +11,8 @@ import { buildPublicSnapshot, buildStaffSnapshot, buildTicketStatus } from './qu
 import { applyEvent, createState, eventRefs, indexStep, indexTicket, newTouched, RECENT_SERVICE_WINDOW, type DomainEvent, type OfficeState } from './queue/state.js';
 import { businessDay, startOfBusinessDay } from './queue/time.js';
 import { stmt, type DB } from './store/db.js';
+import { dbFaultOf, isUniqueConflict, SERVER_BUSY_TIMEOUT_MS, WriteMonitor } from './store/faults.js';
+import { logger, type Logger } from './log.js';
 import { loadCounters, loadOffices, loadServices, stepFromRow, ticketFromRow, Writer } from './store/rows.js';
 
 const RECENT_CALLS = 20;
@@ -31,6 +33,30 @@ export interface EngineOptions {
   clock: Clock;
   newId?: () => string;
   newToken?: () => string;
+  log?: Logger;
+  /** Busy timeout of this (the server's) connection; a lock held elsewhere blocks the event loop at most this long. */
+  busyTimeoutMs?: number;
+  /**
+   * Guard of the day turn against wall-clock jumps (null: none, the simulator moves its clock by
+   * days on purpose). The tick closes a business day only when it saw the clock reach the day's
+   * end by plausible steps (0 ≤ step ≤ maxStepMs between ticks), or when the clock has run
+   * continuously for confirmMs since its last jump, or at start. A supervisor's close of day
+   * always works.
+   */
+  dayTurnGuard?: DayTurnGuard | null;
+}
+
+export interface DayTurnGuard {
+  maxStepMs: number;
+  confirmMs: number;
+}
+
+/** How long the clock must run continuously after a jump before the tick trusts it to close a day. */
+export const DAY_TURN_CONFIRM_MS = 60 * 60_000;
+
+/** The guard for a housekeeping timer of `tickMs`: a step longer than two ticks and 30 s is a jump. */
+export function dayTurnGuardFor(tickMs: number): DayTurnGuard {
+  return { maxStepMs: 2 * tickMs + 30_000, confirmMs: DAY_TURN_CONFIRM_MS };
 }
 
 /**
@@ -48,10 +74,26 @@ export class Engine {
   private readonly newId: () => string;
   private readonly newToken: () => string;
   private staffNames = new Map<string, string>();
+  private readonly log: Logger;
+  private readonly dayTurnGuard: DayTurnGuard | null;
+  /** Whether the database accepts writes: the last group commit's outcome, or a probe (/api/health). */
+  readonly writeHealth: WriteMonitor;
+  /** A failed write could not reload the state from disk: reload before running anything else. */
+  private needsReload = false;
+  /** Business-clock reading at the previous tick, and since when the clock has run without a jump. */
+  private lastTickAt: number | null = null;
+  private continuousSince = -Infinity;
+  private heldDays = new Set<string>();
 
   constructor(opts: EngineOptions) {
     this.db = opts.db;
     this.clock = opts.clock;
+    this.log = opts.log ?? logger;
+    this.dayTurnGuard = opts.dayTurnGuard ?? null;
+    this.writeHealth = new WriteMonitor(opts.db);
+    // Short on purpose: the group commit runs on the event loop; a write lock held by another
+    // process (a backup tool, an sqlite3 shell) must cost milliseconds and a 503 DB_BUSY, not seconds.
+    opts.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? SERVER_BUSY_TIMEOUT_MS}`);
     this.writer = new Writer(opts.db);
     this.newId = opts.newId ?? (() => randomUUID());
     this.newToken = opts.newToken ?? (() => randomBytes(18).toString('base64url'));
@@ -102,45 +144,71 @@ export class Engine {
     const batch = this.queued;
     this.queued = [];
     if (!batch.length) return;
+    if (this.needsReload) {
+      // An earlier failed write left memory possibly ahead of disk and the reload failed too.
+      try {
+        this.reloadAll();
+        this.needsReload = false;
+      } catch (err) {
+        this.writeHealth.record(err);
+        for (const q of batch) q.reject(dbFaultOf(err) ? err : new AppError('INTERNAL'));
+        return;
+      }
+    }
     const outcomes: ({ ok: true; result: CommandResult } | { ok: false; error: unknown })[] = [];
     const changed = new Set<string>();
     this.batchNotify = changed;
+    let started = false;
+    let fault: unknown = null;
     try {
-      // Nested db.transaction() calls in commit() become savepoints of this one.
+      // Nested db.transaction() calls in commit() become savepoints of this one. BEGIN IMMEDIATE
+      // takes the write lock first: a lock held elsewhere fails here, after the short busy
+      // timeout, before any command ran (503 DB_BUSY, nothing to undo, retry with the same id).
       this.db.transaction(() => {
+        started = true;
         for (const q of batch) {
-          // SQLite may have rolled the whole transaction back (I/O error, disk full): run nothing
-          // more in it — the COMMIT below then fails and every command of the batch is refused.
-          if (!this.db.inTransaction) {
-            outcomes.push({ ok: false, error: new AppError('INTERNAL') });
+          // After a database fault (disk full, I/O error…) run nothing more: SQLite may have rolled
+          // the whole transaction back; the rest of the batch is refused with the same fault.
+          if (fault !== null || !this.db.inTransaction) {
+            outcomes.push({ ok: false, error: fault ?? new AppError('INTERNAL') });
             continue;
           }
           try {
             outcomes.push({ ok: true, result: this.execute(q.actor, q.cmd, q.check) });
           } catch (error) {
             outcomes.push({ ok: false, error });
+            if (dbFaultOf(error)) fault = error;
           }
         }
-      })();
+      }).immediate();
     } catch (err) {
-      // The COMMIT failed: nothing of the batch is on disk; forget the in-memory changes too.
+      // BEGIN or COMMIT failed: nothing of the batch is on disk; forget the in-memory changes too.
       this.batchNotify = null;
-      try {
-        this.reloadAll();
-      } catch {
-        /* the database is gone (shutting down); the commands are refused below */
-      }
-      for (const q of batch) q.reject(err);
+      const cause = fault ?? err;
+      this.writeHealth.record(cause);
+      if (started) this.reloadOrMark();
+      for (const q of batch) q.reject(cause);
       for (const officeId of changed) this.notify(officeId);
       return;
     }
     this.batchNotify = null;
+    this.writeHealth.record(fault);
     batch.forEach((q, i) => {
       const o = outcomes[i]!;
       if (o.ok) q.resolve(o.result);
       else q.reject(o.error);
     });
     for (const officeId of changed) this.notify(officeId);
+  }
+
+  /** After a failed write: make memory equal to disk again, or refuse everything until it can. */
+  private reloadOrMark(): void {
+    try {
+      this.reloadAll();
+    } catch (err) {
+      this.needsReload = true;
+      this.log.error({ err }, 'could not reload the state from the database after a failed write; commands are refused until it can');
+    }
   }
 
   /** (Re)load every office from the database: configuration, live counters, open and today's tickets. */
@@ -266,6 +334,10 @@ export class Engine {
    * (rule 4); a refused command changes nothing (rule 9).
    */
   execute(actor: Actor, cmd: AnyCommand, actorOfficeCheck?: (officeId: string) => void): CommandResult {
+    if (this.needsReload) {
+      this.reloadAll();
+      this.needsReload = false;
+    }
     const commandId = cmd.payload.commandId;
     // The key is scoped to the actor: another actor replaying someone's command id never sees their result.
     const previous = stmt(this.db, 'SELECT name, result_json FROM idempotency WHERE command_id = ?').get(idempotencyKey(actor, commandId)) as { name: string; result_json: string } | undefined;
@@ -278,7 +350,18 @@ export class Engine {
     const rt = this.runtime(officeId);
     const now = this.clock.now();
     const decision = decide(rt.state, cmd, { now, actor, newId: this.newId, newToken: this.newToken });
-    return this.commit(officeId, rt, decision, actor, commandId, cmd.name, now);
+    try {
+      return this.commit(officeId, rt, decision, actor, commandId, cmd.name, now);
+    } catch (err) {
+      // The disk already holds this number (memory was behind it: a clock set back, another
+      // writer). commit() has reloaded the office from disk; decide once more on that state.
+      // The UNIQUE constraint keeps rule 1 whatever happens; a second conflict is an error.
+      if (!isUniqueConflict(err) || !decision.events.some((e) => e.type === 'ticket.issued') || this.needsReload) throw err;
+      this.log.warn({ officeId, commandId }, 'ticket number already on disk; reloaded the office and numbered again');
+      const fresh = this.runtime(officeId);
+      const again = decide(fresh.state, cmd, { now, actor, newId: this.newId, newToken: this.newToken });
+      return this.commit(officeId, fresh, again, actor, commandId, cmd.name, now);
+    }
   }
 
   private commit(officeId: string, rt: OfficeRuntime, decision: Decision, actor: Actor, commandId: string | null, name: CommandName | 'system', now: number): CommandResult {
@@ -314,7 +397,12 @@ export class Engine {
     } catch (err) {
       // The transaction rolled back; the in-memory state may be ahead of it — reload from disk.
       const office = rt.state.office;
-      this.offices.set(officeId, this.loadOffice(office));
+      try {
+        this.offices.set(officeId, this.loadOffice(office));
+      } catch (reloadErr) {
+        this.needsReload = true;
+        this.log.error({ err: reloadErr }, 'could not reload an office after a failed write');
+      }
       throw err;
     }
     if (newCalls.length) rt.calls = [...rt.calls, ...newCalls].slice(-RECENT_CALLS);
@@ -349,10 +437,24 @@ export class Engine {
    */
   tick(): void {
     const now = this.clock.now();
+    const guard = this.dayTurnGuard;
+    if (guard && this.lastTickAt !== null) {
+      const stepMs = now - this.lastTickAt;
+      if (stepMs < 0 || stepMs > guard.maxStepMs) {
+        this.continuousSince = now;
+        this.heldDays.clear();
+        this.log.warn({ from: new Date(this.lastTickAt).toISOString(), to: new Date(now).toISOString(), stepMs }, 'wall clock jumped between housekeeping ticks; no business day is closed until the clock has run continuously past its end (or a supervisor closes it)');
+      }
+    }
+    this.lastTickAt = now;
+    // The clock is trusted at start, after a continuous run of confirmMs, or for a day whose end it
+    // reached by plausible steps (the last jump was before that midnight).
+    const settled = !guard || now - this.continuousSince >= guard.confirmMs;
     for (const [officeId, rt] of this.offices) {
       const tz = rt.state.office.timezone;
       const today = businessDay(now, tz);
       const dayStart = startOfBusinessDay(today, tz);
+      const held = !settled && this.continuousSince > dayStart;
       let lastOpenDay: string | null = null;
       for (const s of rt.state.steps.values()) {
         if (s.state === 'ended') continue;
@@ -360,6 +462,18 @@ export class Engine {
         if (d && d < today && (lastOpenDay === null || d > lastOpenDay)) lastOpenDay = d;
       }
       const staleCounter = [...rt.state.live.values()].some((l) => (l.state !== 'closed' || l.clerkId) && l.stateSince < dayStart);
+      if (held) {
+        // The clock jumped into this day: closing yesterday, forgetting its numbers or its calls
+        // could not be undone if the clock is set back. Hold the whole day turn; retry next tick.
+        const key = `${officeId}|${today}`;
+        if (lastOpenDay === null && !staleCounter) this.heldDays.delete(key);
+        else if (!this.heldDays.has(key)) {
+          this.heldDays.add(key);
+          this.log.error({ officeId, businessDay: today, clockJumpAt: new Date(this.continuousSince).toISOString() }, 'day turn held: the clock jumped into this business day; waiting tickets stay waiting until the clock has run continuously for an hour or a supervisor closes the day');
+        }
+        continue;
+      }
+      this.heldDays.delete(`${officeId}|${today}`);
       if (lastOpenDay !== null || staleCounter) {
         const day = lastOpenDay ?? businessDay(dayStart - 1, tz);
         const decision = closeDay(rt.state, now, day);
@@ -373,7 +487,12 @@ export class Engine {
         this.notify(officeId);
       }
     }
-    stmt(this.db, 'DELETE FROM idempotency WHERE created_at < ?').run(now - IDEMPOTENCY_KEEP_MS);
+    if (settled) stmt(this.db, 'DELETE FROM idempotency WHERE created_at < ?').run(now - IDEMPOTENCY_KEEP_MS);
+  }
+
+  /** Offices whose close of day the tick is holding because the wall clock jumped (for /api/health). */
+  heldDayTurns(): string[] {
+    return [...this.heldDays].map((k) => k.split('|')[0]!);
   }
 
   private prune(state: OfficeState, today: string): void {

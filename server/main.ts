@@ -3,6 +3,7 @@ import { createApplication } from './app.js';
 import { logger } from './log.js';
 import { FirstRunPasswordError, firstRunPasswordsFromEnv, seedDefault, type FirstRunPasswords } from './seed.js';
 import { migrate, openDatabase, SchemaTooNewError } from './store/db.js';
+import { preflightDatabase } from './store/faults.js';
 import { PROJECT_ROOT } from './paths.js';
 import { backupConfigFromEnv, scheduleDailyBackups } from './backup/backup.js';
 
@@ -15,6 +16,13 @@ const webRoot = resolve(ROOT, process.env.MADOGUCHI_WEB ?? 'dist/web');
 
 async function main(): Promise<void> {
   const t0 = performance.now();
+  // SQLite would open an unwritable file read-only (every write a 503) or die of SIGBUS on an unwritable -shm.
+  const unwritable = preflightDatabase(dbPath);
+  if (unwritable) {
+    logger.fatal({ ...unwritable }, 'database not writable');
+    console.error(`\n起動できません: データベースの${unwritable.what === 'directory' ? 'フォルダー' : 'ファイル'}に書き込めません / Cannot start: the database ${unwritable.what} is not writable by this process\n  ${unwritable.path}\n  (${unwritable.error}) — check its owner and permissions (docs/OPERATIONS.md)\n`);
+    process.exit(3);
+  }
   const db = openDatabase(dbPath);
   try {
     const { applied } = migrate(db);
@@ -55,8 +63,13 @@ async function main(): Promise<void> {
     `  窓口端末 Counter (clerks)  ${base}/counter/`,
     `  管理画面 Office console    ${base}/console/`,
   ];
-  const devices = db.prepare("SELECT kind, name, token FROM devices WHERE revoked_at IS NULL ORDER BY kind DESC, id").all() as { kind: string; name: string; token: string }[];
-  for (const d of devices) lines.push(`  ${d.kind === 'kiosk' ? '発券機 Kiosk  ' : '表示盤 Display'}  (${d.name})  ${base}/${d.kind}/?device=${d.token}`);
+  // Pairing links are device credentials: printed once, when the default devices are created; afterwards the console shows them.
+  if (seeded) {
+    const devices = db.prepare("SELECT kind, name, token FROM devices WHERE revoked_at IS NULL ORDER BY kind DESC, id").all() as { kind: string; name: string; token: string }[];
+    for (const d of devices) lines.push(`  ${d.kind === 'kiosk' ? '発券機 Kiosk  ' : '表示盤 Display'}  (${d.name})  ${base}/${d.kind}/?device=${d.token}`);
+  } else {
+    lines.push('  発券機・表示盤のペアリング用リンク: 管理画面 → 管理 → 端末 / Kiosk and display pairing links: console → Admin → Devices');
+  }
   if (seeded) {
     lines.push('', `  初回起動: 既定の庁舎「中央区役所」を作成しました / First start: default office created.`);
     lines.push('  サインイン Sign in — 初期パスワード first-run passwords (このとき一度だけ表示 / shown this once):');

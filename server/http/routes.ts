@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { AppError } from '../../common/errors.js';
+import { AppError, ERRORS } from '../../common/errors.js';
 import { loginSchema, passwordChangeSchema, tickerSchema } from '../../common/schemas.js';
 import { audit } from '../audit/audit.js';
 import type { Whoami } from '../../common/types.js';
@@ -37,9 +37,14 @@ export function coreRoutes(ctx: AppContext): Router {
   const r = Router();
   const { engine, db, clock } = ctx;
 
-  on(r, 'GET', '/api/health', () => {
+  // ok:false with HTTP 503 when the database does not accept writes (busy, read-only, I/O, full).
+  on(r, 'GET', '/api/health', (req) => {
     db.prepare('SELECT 1').get();
-    return { ok: true, time: clock.now(), offices: engine.officeIds().length };
+    const w = engine.writeHealth.status();
+    const held = engine.heldDayTurns();
+    if (!w.ok) req.res!.status(503);
+    const why = w.reason ? { reason: w.reason, message: ERRORS[w.reason].ja } : {};
+    return { ok: w.ok, ...why, time: clock.now(), offices: engine.officeIds().length, db: { writable: w.ok }, ...(held.length ? { dayTurnHeld: held } : {}) };
   });
 
   // Every failed sign-in looks the same from outside: one code (BAD_CREDENTIALS), one scrypt run

@@ -11,12 +11,22 @@ export interface BucketLimit {
 
 export const DEFAULT_KIOSK_ISSUE_LIMIT: BucketLimit = { perMinute: 30, burst: 10 };
 
+/** Elapsed-time source of the limiter: monotonic, so setting the wall clock back or forward neither empties nor fills a bucket. */
+export type MonotonicNow = () => number;
+export const monotonicNow: MonotonicNow = () => performance.now();
+
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(readonly limit: BucketLimit) {}
+  /**
+   * `now` is a monotonic clock (performance.now by default), never the business clock: a rate is
+   * about elapsed time, and the wall clock may be set back an hour (which left a kiosk's bucket
+   * empty for that hour) or forward. Tests pass a hand-moved one.
+   */
+  constructor(readonly limit: BucketLimit, private readonly now: MonotonicNow = monotonicNow) {}
 
-  /** Take one token for `key` at time `now` (ms); false when the bucket is empty. */
-  take(key: string, now: number): boolean {
+  /** Take one token for `key`; false when the bucket is empty. */
+  take(key: string): boolean {
+    const now = this.now();
     const b = this.buckets.get(key) ?? { tokens: this.limit.burst, at: now };
     const refill = ((now - b.at) / 60_000) * this.limit.perMinute;
     b.tokens = Math.min(this.limit.burst, b.tokens + Math.max(0, refill));
@@ -30,8 +40,8 @@ export class TokenBuckets {
     return true;
   }
 
-  takeOrThrow(key: string, now: number): void {
-    if (!this.take(key, now)) throw new AppError('RATE_LIMITED', { reason: 'ticket issue rate limit for this kiosk' });
+  takeOrThrow(key: string): void {
+    if (!this.take(key)) throw new AppError('RATE_LIMITED', { reason: 'ticket issue rate limit for this kiosk' });
   }
 }
 

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '../../common/errors.js';
 import type { CommandResult, Reply } from '../../common/events.js';
+import { ManualClock } from '../queue/clock.js';
+import { TokenBuckets } from './rateLimit.js';
 import { cid, connectSocket, emitAck, http, login, PASSWORD, startTestServer, waitFor, type TestServer } from '../testing.js';
 
 let srv: TestServer | null = null;
@@ -149,7 +151,8 @@ describe('cross-site requests and headers', () => {
 
 describe('kiosk issue rate limit', () => {
   it('a kiosk gets 10 at once, then 429 RATE_LIMITED with nothing issued; tokens come back at 30 per minute', async () => {
-    srv = await startTestServer({ kioskIssueLimit: { perMinute: 30, burst: 10 } });
+    const mono = new ManualClock(0); // the limiter's own monotonic clock, moved by hand
+    srv = await startTestServer({ kioskIssueLimit: { perMinute: 30, burst: 10 }, monotonic: () => mono.now() });
     const issue = () => http<{ data: CommandResult } & ErrorBody>(srv!.url, 'POST', '/api/offices/chuo/tickets', { commandId: cid(), serviceId: 'chuo-B' }, { device: srv!.kioskToken });
     for (let i = 0; i < 10; i++) expect((await issue()).status).toBe(200);
     const refused = await issue();
@@ -164,20 +167,49 @@ describe('kiosk issue rate limit', () => {
     expect(count('tickets')).toBe(10);
     // A retry of a ticket already issued is answered (replayed), not refused: it costs no token.
     const firstKey = cid('retry');
-    srv.clock.advance(2_000); // 30/min → one token every 2 s
+    mono.advance(2_000); // 30/min → one token every 2 s
     const once = await http<{ data: CommandResult }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: firstKey, serviceId: 'chuo-B' }, { device: srv.kioskToken });
     expect(once.status).toBe(200);
     const retry = await http<{ data: CommandResult }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: firstKey, serviceId: 'chuo-B' }, { device: srv.kioskToken });
     expect(retry.status).toBe(200);
     expect(retry.body.data.replayed).toBe(true);
     expect(count('tickets')).toBe(11);
-    srv.clock.advance(2_000);
+    mono.advance(2_000);
     expect((await issue()).status).toBe(200);
     expect((await issue()).status).toBe(429);
     // Staff issuing at a counter are not limited by the kiosk's bucket.
     const cookie = await login(srv.url, 'clerk1');
     expect((await http(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: cid(), serviceId: 'chuo-B' }, { cookie })).status).toBe(200);
     sock.disconnect();
+  });
+
+  it('the wall clock set back an hour (or forward a day) neither empties nor refills a kiosk\'s bucket: the limiter runs on a monotonic clock', async () => {
+    const mono = new ManualClock(0);
+    srv = await startTestServer({ kioskIssueLimit: { perMinute: 30, burst: 10 }, monotonic: () => mono.now() });
+    const issue = () => http(srv!.url, 'POST', '/api/offices/chuo/tickets', { commandId: cid(), serviceId: 'chuo-B' }, { device: srv!.kioskToken });
+    for (let i = 0; i < 5; i++) expect((await issue()).status).toBe(200);
+    srv.clock.advance(-3_600_000); // NTP or a person sets the wall clock back an hour
+    mono.advance(10_000); // ten real seconds pass: five tokens come back
+    for (let i = 0; i < 10; i++) expect((await issue()).status).toBe(200);
+    expect((await issue()).status).toBe(429);
+    srv.clock.advance(86_400_000); // and a jump forward gives nothing away either
+    expect((await issue()).status).toBe(429);
+    mono.advance(2_000);
+    expect((await issue()).status).toBe(200);
+  });
+
+  it('the default time source is performance.now, not Date.now', () => {
+    const buckets = new TokenBuckets({ perMinute: 60, burst: 1 });
+    const realNow = Date.now;
+    try {
+      expect(buckets.take('k')).toBe(true);
+      Date.now = () => realNow() - 3_600_000;
+      expect(buckets.take('k')).toBe(false);
+      Date.now = () => realNow() + 3_600_000;
+      expect(buckets.take('k')).toBe(false); // a jump forward refills nothing
+    } finally {
+      Date.now = realNow;
+    }
   });
 });
 
