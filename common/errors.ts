@@ -8,6 +8,7 @@ export const ERRORS = {
   BAD_CREDENTIALS: { status: 401, ja: 'ログインIDまたはパスワードが違います。', en: 'Wrong login or password.' },
   LOCKED_OUT: { status: 429, ja: 'ログインの失敗が続いたため、しばらくお待ちください。', en: 'Too many failed sign-ins; try again later.' },
   RATE_LIMITED: { status: 429, ja: '操作が多すぎます。少し待ってからお試しください。', en: 'Too many requests; please wait.' },
+  TOO_MANY_CONNECTIONS: { status: 429, ja: 'この場所からの接続が多すぎます。しばらくしてからお試しください。', en: 'Too many connections from this address; please try again later.' },
   FORBIDDEN: { status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },
   CSRF_REJECTED: { status: 403, ja: '不正な送信元からの要求は受け付けません。', en: 'Cross-site request refused.' },
   NOT_FOUND: { status: 404, ja: '見つかりません。', en: 'Not found.' },

@@ -7,6 +7,7 @@ import { createHttpApp } from './http/app.js';
 import { logger, type Logger } from './log.js';
 import type { Clock } from './queue/clock.js';
 import { systemClock } from './queue/clock.js';
+import type { RealtimeLimits } from './realtime/limits.js';
 import { createRealtime } from './realtime/socket.js';
 import type { DB } from './store/db.js';
 import { kioskIssueLimitFromEnv, TokenBuckets, type BucketLimit } from './security/rateLimit.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   routers?: (ctx: AppContext) => Router[];
   /** Ticket issue limit per kiosk (token bucket); null = none. Default from MADOGUCHI_KIOSK_ISSUE_LIMIT or 30/min burst 10. */
   kioskIssueLimit?: BucketLimit | null;
+  /** Socket limits (event budget, unsent output, anonymous sockets per address); unset fields from MADOGUCHI_SOCKET_* or the defaults. */
+  realtime?: Partial<RealtimeLimits>;
 }
 
 export interface Application {
@@ -43,7 +46,7 @@ export function createApplication(opts: AppOptions): Application {
   if (issueLimit) ctx.kioskIssueLimiter = new TokenBuckets(issueLimit);
   const app = createHttpApp(ctx, opts.routers?.(ctx) ?? []);
   const httpServer = createServer(app);
-  const realtime = createRealtime(ctx, httpServer);
+  const realtime = createRealtime(ctx, httpServer, opts.realtime);
   ctx.disconnectWhere = realtime.disconnectWhere;
   ctx.sweepSockets = realtime.sweep;
   engine.tick();
