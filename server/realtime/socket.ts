@@ -100,6 +100,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
   const io: IO = new Server(httpServer, { serveClient: false, cors: undefined, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 8_000, connectTimeout: 10_000 });
   const snapshots = new SnapshotCache(ctx.engine, ctx.clock, limits.snapshotMaxAgeMs);
   const anonymousByAddress = new Map<string, number>();
+  const cutLog = new Map<string, { at: number; suppressed: number }>();
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { deviceToken?: unknown } | undefined;
@@ -192,7 +193,15 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
   function cut(socket: Sock, reason: CutReason): void {
     if (socket.data.cut) return;
     socket.data.cut = true;
-    ctx.log.warn({ address: socket.handshake.address, reason, queuedBytes: queuedBytes(socket.conn), principal: socket.data.principal.kind }, 'socket cut off');
+    // One log line per address and minute: a client that reconnects to flood again must not flood the log too.
+    const address = clientAddress(socket.handshake.address, socket.handshake.headers);
+    const t = limits.monotonicNow();
+    const last = cutLog.get(address);
+    if (!last || t - last.at >= 60_000) {
+      if (cutLog.size > 10_000) cutLog.clear();
+      cutLog.set(address, { at: t, suppressed: 0 });
+      ctx.log.warn({ address, reason, queuedBytes: queuedBytes(socket.conn), principal: socket.data.principal.kind, suppressedSinceLast: last?.suppressed ?? 0 }, 'socket cut off');
+    } else last.suppressed += 1;
     socket.disconnect(true);
     socket.conn.close(true);
     terminateTransport(socket.conn);
