@@ -1,8 +1,10 @@
 import { io as ioClient } from 'socket.io-client';
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply, SubscribeAck } from '../../common/events.js';
 import type { PublicSnapshot, StaffSnapshot } from '../../common/types.js';
 import { SESSION_TTL_MS } from '../auth/sessions.js';
+import type { Logger } from '../log.js';
 import { seedOffice } from '../seed.js';
 import { cid, connectSocket, emitAck, http, login, startTestServer, waitFor, type TestServer, type TestSocket } from '../testing.js';
 import { DEFAULT_REALTIME_LIMITS, EventBudget, realtimeLimitsFromEnv } from './limits.js';
@@ -225,5 +227,56 @@ describe('session expiry', () => {
     await waitFor(() => !staff.connected, 2000, 'staff socket cut off');
     expect(ended).toEqual(['expired']);
     expect(staff.snapshots).toHaveLength(1);
+  });
+});
+
+describe('unsent output', () => {
+  it('a staff socket that stops reading is cut off once its unsent output passes the cap; a reading one keeps up', async () => {
+    const warns: { obj: Record<string, unknown>; msg: string }[] = [];
+    const log = { warn: (obj: Record<string, unknown>, msg: string) => warns.push({ obj, msg }), error: () => {}, info: () => {}, debug: () => {}, trace: () => {}, fatal: () => {} } as unknown as Logger & { child: () => Logger };
+    (log as unknown as { child: () => Logger }).child = () => log;
+    const cap = 256 * 1024;
+    srv = await startTestServer({ log, realtime: { maxQueuedBytesStaff: cap } });
+    const engine = srv.app.engine;
+    const kiosk = { role: 'kiosk' as const, staffId: null, deviceId: 'kiosk-1' };
+    const issue = () => engine.execute(kiosk, { name: 'ticket:issue', payload: { commandId: cid(), officeId: 'chuo', serviceId: 'chuo-B', priority: false, priorityReason: null, lang: 'ja' } });
+    for (let i = 0; i < 500; i++) issue(); // a staff snapshot of ~150 KB
+    const cookie = await login(srv.url, 'supervisor');
+    const reader = track(connectSocket(srv.url, { cookie }));
+    await waitFor(() => reader.connected);
+    await emitAck(reader, 'office:subscribe', { officeId: 'chuo' });
+
+    const ws = new WebSocket(`${srv.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers: { Cookie: cookie } });
+    let closed = false;
+    ws.on('close', () => (closed = true));
+    ws.on('error', () => {});
+    await new Promise<void>((resolve) =>
+      ws.on('message', (data: WebSocket.RawData) => {
+        const text = String(data);
+        if (text.startsWith('0')) ws.send('40');
+        else if (text.startsWith('40')) {
+          ws.send('42["office:subscribe",{"officeId":"chuo"}]');
+          (ws as unknown as { _socket: { pause: () => void } })._socket.pause();
+          resolve();
+        }
+      }),
+    );
+    let changes = 0;
+    while (!warns.length && changes < 1000) {
+      issue();
+      changes++;
+      await sleep(2);
+    }
+    const cutOff = warns.find((w) => w.msg === 'socket cut off');
+    expect(cutOff?.obj).toMatchObject({ reason: 'unsent-output', principal: 'staff' });
+    expect(cutOff!.obj.queuedBytes as number).toBeGreaterThan(cap);
+    // Nothing is queued beyond the cap and one more snapshot.
+    expect(cutOff!.obj.queuedBytes as number).toBeLessThan(cap + 2 * JSON.stringify(engine.staffSnapshot('chuo')).length);
+    // The reading staff socket is still there and up to date.
+    await waitFor(() => reader.snapshots.at(-1)?.version === engine.version('chuo'), 5000, 'reader up to date');
+    expect(reader.connected).toBe(true);
+    console.log(`unsent output: cut after ${changes} changes with ${cutOff!.obj.queuedBytes} bytes queued (cap ${cap})`);
+    ws.terminate();
+    expect(closed || ws.readyState !== WebSocket.OPEN).toBe(true);
   });
 });
