@@ -101,6 +101,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
   const snapshots = new SnapshotCache(ctx.engine, ctx.clock, limits.snapshotMaxAgeMs);
   const anonymousByAddress = new Map<string, number>();
   const cutLog = new Map<string, { at: number; suppressed: number }>();
+  const known = new Set<string>(SOCKET_ROUTES.map((r) => r.event));
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { deviceToken?: unknown } | undefined;
@@ -230,7 +231,6 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
     socket.data.budget = new EventBudget(limits.eventsPerSecond, limits.eventBurst, limits.monotonicNow);
     armExpiry(socket);
 
-    const known = new Set(SOCKET_ROUTES.map((r) => r.event));
     // Runs before every handler: the event budget, the output cap, and an answer for unknown events.
     socket.use((packet, next) => {
       const [event, ...args] = packet as unknown[];
@@ -249,7 +249,14 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
       });
     });
 
-    if (p.kind === 'device') subscribe(socket, p.device.officeId);
+    if (p.kind === 'device') {
+      try {
+        subscribe(socket, p.device.officeId);
+      } catch (err) {
+        // Its office is gone (deleted since the token was issued): nothing to follow; never a crash.
+        ctx.log.warn({ err, deviceId: p.device.id }, 'device socket without an office');
+      }
+    }
 
     const guard = (event: string): void => {
       const route = SOCKET_ROUTES.find((r) => r.event === event);
