@@ -9,6 +9,7 @@ export const ERRORS = {
   PASSWORD_CHANGE_REQUIRED: { status: 403, ja: '初期パスワードを変更してください。変更するまで他の操作はできません。', en: 'Change the first-run password before anything else.' },
   WEAK_PASSWORD: { status: 400, ja: 'このパスワードは使えません（10文字以上、ログインIDを含まない、繰り返し・並び・よく使われるものは不可）。', en: 'This password is not allowed (at least 10 characters; not the login, repeats, sequences or common passwords).' },
   RATE_LIMITED: { status: 429, ja: '操作が多すぎます。少し待ってからお試しください。', en: 'Too many requests; please wait.' },
+  TOO_MANY_CONNECTIONS: { status: 429, ja: 'この場所からの接続が多すぎます。しばらくしてからお試しください。', en: 'Too many connections from this address; please try again later.' },
   FORBIDDEN: { status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },
   CSRF_REJECTED: { status: 403, ja: '不正な送信元からの要求は受け付けません。', en: 'Cross-site request refused.' },
   NOT_FOUND: { status: 404, ja: '見つかりません。', en: 'Not found.' },

@@ -15,13 +15,20 @@ export interface CommandResult {
   [key: string]: unknown;
 }
 
+/** Ack of `office:subscribe`: the audience the socket now follows and the version of the snapshot just sent. */
+export interface SubscribeAck {
+  kind: 'public' | 'staff';
+  version: number;
+}
+
 type CommandEvents = {
   [N in CommandName]: (payload: CommandInput<N>, ack: (reply: Reply<CommandResult>) => void) => void;
 };
 
 /** Client → server. */
 export interface ClientToServerEvents extends CommandEvents {
-  'office:subscribe': (payload: { officeId: string }, ack: (reply: Reply<PublicSnapshot | StaffSnapshot>) => void) => void;
+  /** The snapshot comes as one `office:snapshot` event; the ack names only which one (no `officeId`, so older clients never take it for a snapshot). */
+  'office:subscribe': (payload: { officeId: string }, ack: (reply: Reply<SubscribeAck>) => void) => void;
   'session:whoami': (payload: Record<string, never>, ack: (reply: Reply<Whoami>) => void) => void;
 }
 

@@ -7,6 +7,7 @@ import { createHttpApp } from './http/app.js';
 import { logger, type Logger } from './log.js';
 import type { Clock } from './queue/clock.js';
 import { systemClock } from './queue/clock.js';
+import type { RealtimeLimits } from './realtime/limits.js';
 import { createRealtime } from './realtime/socket.js';
 import type { DB } from './store/db.js';
 import { kioskIssueLimitFromEnv, TokenBuckets, type BucketLimit, type MonotonicNow } from './security/rateLimit.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   kioskIssueLimit?: BucketLimit | null;
   /** Monotonic clock of the rate limiter (default performance.now); tests move it by hand. */
   monotonic?: MonotonicNow;
+  /** Socket limits (event budget, unsent output, anonymous sockets per address); unset fields from MADOGUCHI_SOCKET_* or the defaults. */
+  realtime?: Partial<RealtimeLimits>;
 }
 
 export interface Application {
@@ -47,7 +50,7 @@ export function createApplication(opts: AppOptions): Application {
   if (issueLimit) ctx.kioskIssueLimiter = new TokenBuckets(issueLimit, opts.monotonic);
   const app = createHttpApp(ctx, opts.routers?.(ctx) ?? []);
   const httpServer = createServer(app);
-  const realtime = createRealtime(ctx, httpServer);
+  const realtime = createRealtime(ctx, httpServer, opts.realtime);
   ctx.disconnectWhere = realtime.disconnectWhere;
   ctx.sweepSockets = realtime.sweep;
   const housekeeping = () => {

@@ -25,6 +25,8 @@ export interface ChangeListener {
 interface OfficeRuntime {
   state: OfficeState;
   version: number;
+  /** This office's own change counter (its number of events): the public version, which must not reveal other offices' activity. */
+  publicVersion: number;
   calls: CallRecord[];
 }
 
@@ -270,7 +272,8 @@ export class Engine {
     const callRows = this.db
       .prepare(`SELECT id, at, type, counter_id, step_id FROM events WHERE office_id = ? AND type IN ('step.called','step.recalled') AND at >= ? ORDER BY id DESC LIMIT ?`)
       .all(office.id, startOfBusinessDay(today, office.timezone), RECENT_CALLS) as { id: number; at: number; type: string; counter_id: string; step_id: string }[];
-    const rt: OfficeRuntime = { state, version, calls: [] };
+    const publicVersion = (this.db.prepare('SELECT count(*) AS n FROM events WHERE office_id = ?').get(office.id) as { n: number }).n;
+    const rt: OfficeRuntime = { state, version, publicVersion, calls: [] };
     for (const r of callRows.reverse()) {
       const rec = this.callRecord(state, r.id, r.at, r.step_id, r.counter_id, r.type === 'step.recalled');
       if (rec) rt.calls.push(rec);
@@ -306,6 +309,11 @@ export class Engine {
 
   version(officeId: string): number {
     return this.runtime(officeId).version;
+  }
+
+  /** The public snapshot's version: a per-office counter, monotonic per office. */
+  publicVersion(officeId: string): number {
+    return this.runtime(officeId).publicVersion;
   }
 
   /** The office a command concerns, found from its payload. */
@@ -393,6 +401,7 @@ export class Engine {
             .run(idempotencyKey(actor, commandId), actorKey(actor), name, JSON.stringify(result), now);
         }
         rt.version = version;
+        rt.publicVersion += decision.events.length;
       })();
     } catch (err) {
       // The transaction rolled back; the in-memory state may be ahead of it — reload from disk.
@@ -529,7 +538,7 @@ export class Engine {
   publicSnapshot(officeId: string): PublicSnapshot {
     const rt = this.runtime(officeId);
     const now = this.clock.now();
-    return buildPublicSnapshot(rt.state, rt.version, now, this.todaysCalls(rt, now));
+    return buildPublicSnapshot(rt.state, rt.publicVersion, now, this.todaysCalls(rt, now));
   }
 
   staffSnapshot(officeId: string): StaffSnapshot {
@@ -541,7 +550,7 @@ export class Engine {
   /** Public tracking by token; falls back to the database for tickets no longer in memory. */
   ticketStatusByToken(token: string): TicketStatus | null {
     for (const rt of this.offices.values()) {
-      for (const t of rt.state.tickets.values()) if (t.token === token) return buildTicketStatus(rt.state, t.id, rt.version);
+      for (const t of rt.state.tickets.values()) if (t.token === token) return buildTicketStatus(rt.state, t.id, rt.publicVersion);
     }
     const row = this.db.prepare('SELECT * FROM tickets WHERE token = ?').get(token) as Record<string, unknown> | undefined;
     if (!row) return null;
@@ -551,7 +560,7 @@ export class Engine {
     const scratch = createState(rt.state.office, [...rt.state.services.values()], [...rt.state.counters.values()]);
     indexTicket(scratch, ticket);
     for (const r of this.db.prepare('SELECT * FROM steps WHERE ticket_id = ? ORDER BY seq').all(ticket.id) as Record<string, unknown>[]) indexStep(scratch, stepFromRow(r), false);
-    return buildTicketStatus(scratch, ticket.id, rt.version);
+    return buildTicketStatus(scratch, ticket.id, rt.publicVersion);
   }
 }
 

@@ -159,6 +159,7 @@ export interface ServerProcess {
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
+/** Spawned servers run without the kiosk limit and the socket event budget (the soak and benchmarks drive them hard); tests of those limits pass them in `env`. */
 export async function spawnServerProcess(opts: { dbPath: string; port?: number; env?: Record<string, string>; timeoutMs?: number }): Promise<ServerProcess> {
   const { spawn } = await import('node:child_process');
   const { resolve, dirname } = await import('node:path');
@@ -167,7 +168,7 @@ export async function spawnServerProcess(opts: { dbPath: string; port?: number; 
   const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'server/main.ts')], {
     cwd: root,
-    env: { ...process.env, VITEST: '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MADOGUCHI_DB: opts.dbPath, MADOGUCHI_WEB: resolve(root, 'dist/web'), MADOGUCHI_KIOSK_ISSUE_LIMIT: 'off', MADOGUCHI_BACKUP: 'off', ...opts.env },
+    env: { ...process.env, VITEST: '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MADOGUCHI_DB: opts.dbPath, MADOGUCHI_WEB: resolve(root, 'dist/web'), MADOGUCHI_KIOSK_ISSUE_LIMIT: 'off', MADOGUCHI_SOCKET_EVENTS: 'off', MADOGUCHI_BACKUP: 'off', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -22,7 +22,8 @@ export interface LiveOffice<S> {
 /**
  * Connect, subscribe to an office and keep the newest snapshot. socket.io reconnects by itself;
  * on every (re)connect we subscribe again and get a fresh snapshot, and a snapshot older than the
- * one we hold is ignored.
+ * one we hold is ignored. Public snapshots count versions per office, staff snapshots by event
+ * id; either only grows while connected.
  */
 export function useLiveOffice<S extends PublicSnapshot | StaffSnapshot>(officeId: string | null, opts: { deviceToken?: string | null } = {}): LiveOffice<S> {
   const [snapshot, setSnapshot] = useState<S | null>(null);
@@ -46,9 +47,10 @@ export function useLiveOffice<S extends PublicSnapshot | StaffSnapshot>(officeId
       // server's database was restored from a backup); without this a screen would freeze.
       versionRef.current = -1;
       setConnected(true);
+      // The snapshot arrives as one `office:snapshot` event; the ack only confirms (or refuses).
       socket.emit('office:subscribe', { officeId }, (reply) => {
         try {
-          accept(unwrap(reply));
+          unwrap(reply);
         } catch {
           /* surfaced by the snapshot staying stale; the connection mark shows the state */
         }

@@ -5,6 +5,7 @@ import type { ActorRole } from '../../common/types.js';
 import type { AppContext } from '../context.js';
 import type { Actor } from '../queue/decide.js';
 import { devicePrincipal, readCookie, SESSION_COOKIE, sessionPrincipal, type Principal } from '../auth/sessions.js';
+import { isCrossOrigin } from '../security/origin.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -79,17 +80,7 @@ export function csrfGuard(): RequestHandler {
   return (req, _res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     if (!req.viaCookie && req.path !== '/api/auth/login') return next();
-    const origin = req.get('origin');
-    if (origin) {
-      let host: string | null = null;
-      try {
-        host = new URL(origin).host;
-      } catch {
-        host = null;
-      }
-      if (host !== req.get('host')) return next(new AppError('CSRF_REJECTED'));
-    }
-    if (req.get('sec-fetch-site') === 'cross-site') return next(new AppError('CSRF_REJECTED'));
+    if (isCrossOrigin({ origin: req.get('origin'), host: req.get('host'), secFetchSite: req.get('sec-fetch-site') })) return next(new AppError('CSRF_REJECTED'));
     if (!req.is('application/json')) return next(new AppError('CSRF_REJECTED', { reason: 'Content-Type must be application/json' }));
     next();
   };

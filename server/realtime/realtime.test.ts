@@ -54,7 +54,7 @@ describe('real-time flow with a real server and real socket.io clients', () => {
     display.connect();
     const fresh = await waitFor(() => display.snapshots.length > before && display.snapshots.at(-1), 5000, 'fresh snapshot after reconnect');
     expect(fresh.services.find((s) => s.prefix === 'B')!.waiting).toBe(3);
-    expect(fresh.version).toBe(srv.app.engine.version(srv.officeId));
+    expect(fresh.version).toBe(srv.app.engine.publicVersion(srv.officeId));
     display.disconnect();
   });
 
