@@ -54,7 +54,7 @@ interface Geometry {
   vw: number;
   vh: number;
   docScroll: { sh: number; ch: number; sw: number; cw: number };
-  buttons: { id: string; top: number; bottom: number; left: number; right: number; h: number; clipped: boolean }[];
+  buttons: { id: string; top: number; bottom: number; left: number; right: number; h: number; clipped: boolean; why: string }[];
   pager: { visible: boolean; inside: boolean; next: boolean } | null;
 }
 
@@ -65,10 +65,15 @@ function geometry(page: Page): Promise<Geometry> {
     const main = document.querySelector('main.kiosk')!;
     const buttons = [...document.querySelectorAll<HTMLButtonElement>('button[data-service]')].map((b) => {
       const r = b.getBoundingClientRect();
-      const inner = [...b.querySelectorAll<HTMLElement>('.k-svc-text, .k-svc-text > span')];
+      // The text must lie inside the button's content box (border and padding excluded), top and bottom.
+      const cs = getComputedStyle(b);
+      const box = { top: r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop), bottom: r.bottom - parseFloat(cs.borderBottomWidth) - parseFloat(cs.paddingBottom), right: r.right - parseFloat(cs.borderRightWidth) };
+      const inner = [...b.querySelectorAll<HTMLElement>('.k-svc-text, .k-svc-text > span')].filter((e) => e.offsetHeight > 0);
       const clipped = b.scrollHeight > b.clientHeight + 1 || b.scrollWidth > b.clientWidth + 1
-        || inner.some((e) => { const er = e.getBoundingClientRect(); return er.bottom > r.bottom + 0.5 || er.right > r.right + 0.5; });
-      return { id: b.dataset.service!, top: r.top, bottom: r.bottom, left: r.left, right: r.right, h: r.height, clipped };
+        || inner.some((e) => { const er = e.getBoundingClientRect(); return er.top < box.top - 1 || er.bottom > box.bottom + 1 || er.right > box.right + 1; });
+      const t = b.querySelector('.k-svc-text')!.getBoundingClientRect();
+      const why = clipped ? `button ${Math.round(r.top)}–${Math.round(r.bottom)} box ${Math.round(box.top)}–${Math.round(box.bottom)} text ${Math.round(t.top)}–${Math.round(t.bottom)} scroll ${b.scrollHeight}/${b.clientHeight}` : '';
+      return { id: b.dataset.service!, top: r.top, bottom: r.bottom, left: r.left, right: r.right, h: r.height, clipped, why };
     });
     const pagerEl = document.querySelector<HTMLElement>('[data-testid=pager]');
     let pager = null;
@@ -119,7 +124,7 @@ async function walkPages(page: Page, shot: string): Promise<{ seen: Set<string>;
       expect(b.bottom, `${shot} ${b.id} below the fold`).toBeLessThanOrEqual(g.vh);
       expect(b.left).toBeGreaterThanOrEqual(0);
       expect(b.right).toBeLessThanOrEqual(g.vw);
-      expect(b.clipped, `${shot} ${b.id} text clipped`).toBe(false);
+      expect(b.clipped, `${shot} ${b.id} text clipped: ${b.why}`).toBe(false);
       minH = Math.min(minH, b.h);
       seen.add(b.id);
     }

@@ -71,8 +71,8 @@ function serviceLayout(n: number, w: number, h: number, rem: number, shrink = 0)
   return { cols, perPage: Math.min(perPage, even), pages };
 }
 
-/** Typography steps tried before fewer rows per page: 1 = smaller names, 2 = descriptions hidden. */
-const FIT_TYPE_STEPS = 2;
+/** Typography steps tried before fewer rows per page: 1 = smaller names, 2 = descriptions hidden, 3 = smaller still. */
+const FIT_TYPE_STEPS = 3;
 
 /**
  * Measures the area left for the services and lays them out; then, before paint, checks the
@@ -83,7 +83,7 @@ const FIT_TYPE_STEPS = 2;
 function useServiceLayout(n: number, resetKey: string): { ref: (el: HTMLDivElement | null) => void; layout: ServiceLayout; rows: number; fit: number } {
   const [el, setEl] = useState<HTMLDivElement | null>(null);
   const [box, setBox] = useState<{ w: number; h: number; rem: number } | null>(null);
-  const [fit, setFit] = useState(0);
+  const [fitState, setFit] = useState<{ key: string; level: number }>({ key: '', level: 0 });
   useLayoutEffect(() => {
     if (!el) return;
     const measure = () => {
@@ -95,15 +95,41 @@ function useServiceLayout(n: number, resetKey: string): { ref: (el: HTMLDivEleme
     ro.observe(el);
     return () => ro.disconnect();
   }, [el]);
-  useLayoutEffect(() => setFit(0), [n, box, resetKey]);
+  // The fit level belongs to one situation (count, area, language…): a new one starts from 0.
+  const fitKey = `${n}|${box?.w}|${box?.h}|${box?.rem}|${resetKey}`;
+  const fit = fitState.key === fitKey ? fitState.level : 0;
+  // A text block that changes size without a render (fonts arriving late) asks for a new check.
+  const [, setTick] = useState(0);
+  const watch = useRef<{ ro: ResizeObserver; seen: WeakSet<Element> } | null>(null);
+  useEffect(() => {
+    const ro = new ResizeObserver(() => setTick((x) => x + 1));
+    watch.current = { ro, seen: new WeakSet() };
+    return () => ro.disconnect();
+  }, []);
+  useEffect(() => {
+    const w = watch.current;
+    if (!el || !w) return;
+    for (const text of el.querySelectorAll('.k-svc-text')) {
+      if (w.seen.has(text)) continue;
+      w.seen.add(text);
+      w.ro.observe(text);
+    }
+  });
   const layout = box ? serviceLayout(n, box.w, box.h, box.rem, Math.max(0, fit - FIT_TYPE_STEPS)) : { cols: 1, perPage: Math.max(n, 1), pages: 1 };
   const rows = Math.ceil(Math.min(layout.perPage, Math.max(n, 1)) / layout.cols);
   useLayoutEffect(() => {
     if (!el || (fit >= FIT_TYPE_STEPS && rows <= 1)) return;
     const area = el.firstElementChild as HTMLElement | null;
     const spill = area ? area.scrollHeight > area.clientHeight + 1 : false;
-    const overflowing = spill || [...el.querySelectorAll<HTMLElement>('button[data-service]')].some((b) => b.scrollHeight > b.clientHeight + 1 || b.scrollWidth > b.clientWidth + 1);
-    if (overflowing) setFit((x) => x + 1);
+    // Content centred in a button overflows at the top as much as at the bottom (which scrollHeight
+    // does not see): compare the text block with the button's content box.
+    const overflowing = spill || [...el.querySelectorAll<HTMLElement>('button[data-service]')].some((b) => {
+      const text = b.querySelector<HTMLElement>('.k-svc-text');
+      const cs = getComputedStyle(b);
+      const room = b.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+      return b.scrollWidth > b.clientWidth + 1 || (text !== null && text.offsetHeight > room + 1);
+    });
+    if (overflowing) setFit({ key: fitKey, level: fit + 1 });
   });
   return { ref: setEl, layout, rows, fit: Math.min(fit, FIT_TYPE_STEPS) };
 }
