@@ -335,7 +335,7 @@ function Kiosk() {
       <h2 className="k-choose">{t('choose')}{pages > 1 && <span className="k-page-of" data-testid="page-of"> {t('pageOf', { page: shownPage + 1, pages })}</span>}</h2>
       <div className="k-services-wrap" ref={grid.ref}>
       <div className="k-services-area">
-      <ul className={`k-services k-fit-${grid.fit}${services.length > 8 ? ' k-many' : ''}`} data-testid="services" style={{ gridTemplateColumns: `repeat(${grid.layout.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${grid.rows}, minmax(0, 1fr))` }}>
+      <ul className={`k-services k-fit-${grid.fit}${services.length > 8 ? ' k-many' : ''}`} data-testid="services" style={{ gridTemplateColumns: `repeat(${grid.layout.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${grid.rows}, minmax(0, 12rem))` }}>
         {pageServices.map((s) => {
           const refused = s.refusal !== null;
           return (
