@@ -33,6 +33,7 @@ export const ERRORS = {
   TICKET_ALREADY_CALLED: { status: 409, ja: 'この番号は既に呼び出されています。', en: 'This ticket has already been called.' },
   INVALID_TRANSITION: { status: 409, ja: '現在の状態ではその操作はできません。', en: 'That action is not possible in the current state.' },
   NO_SHOW_TOO_EARLY: { status: 409, ja: '不在にするには、先に再呼出をしてください。', en: 'Recall the ticket before marking a no-show.' },
+  HELD_BY_OTHER_COUNTER: { status: 403, ja: 'この番号は別の窓口で保留中です。保留した窓口の職員か管理者だけが再開できます。', en: 'This ticket is on hold at another counter; only that counter or a supervisor can resume it.' },
   SAME_SERVICE: { status: 409, ja: '同じ用件には引き継げません。', en: 'Cannot transfer to the same service.' },
   IDEMPOTENCY_CONFLICT: { status: 409, ja: '同じ操作IDが別の操作に使われています。', en: 'This command id was used for another command.' },
   PREFIX_TAKEN: { status: 409, ja: 'この記号は同じ庁舎の別の用件で使われています。', en: 'Another service of this office already uses this prefix.' },

@@ -122,7 +122,7 @@ export const STEP_STATES = ['waiting', 'called', 'serving', 'held', 'ended'] as 
 export type StepState = (typeof STEP_STATES)[number];
 export const OUTCOMES = ['served', 'no_show', 'cancelled', 'transferred', 'unserved'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-export const CALL_REASONS = ['fifo', 'priority', 'ratio', 'max_wait', 'specific'] as const;
+export const CALL_REASONS = ['fifo', 'priority', 'ratio', 'max_wait', 'specific', 'resumed'] as const;
 export type CallReason = (typeof CALL_REASONS)[number];
 
 export interface Step {
@@ -218,6 +218,10 @@ export interface StaffCounter extends PublicCounter {
   /** Earlier steps of the current ticket (after transfers). */
   history: StaffStepView[];
   servedToday: number;
+  /** The step call-next would take now at this counter (`pickNext`, the server's own policy); null when closed or nobody waits. */
+  nextUp: { stepId: string; display: string; reason: CallReason } | null;
+  /** Who closed this counter last (null: unknown, e.g. closed at close of day or before a restart). */
+  closedBy: { id: string; name: string } | null;
 }
 
 export interface StaffSnapshot extends Omit<PublicSnapshot, 'kind' | 'counters'> {

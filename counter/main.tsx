@@ -190,7 +190,9 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
   const step = isMine ? counter.currentStep : null;
   const served = counter.serviceIds;
   const waitingHere = snap.waiting.filter((w) => served.includes(w.serviceId));
-  const heldHere = snap.held.filter((h) => served.includes(h.serviceId) || h.counterId === counter.id);
+  // Held tickets belong to the counter that held them: only those can be resumed here.
+  const heldHere = snap.held.filter((h) => h.counterId === counter.id);
+  const heldElsewhere = snap.held.filter((h) => h.counterId !== counter.id && served.includes(h.serviceId));
 
   const run = useCallback(async <N extends CommandName>(name: N, payload: Record<string, unknown>): Promise<boolean> => {
     const commandId = gate.begin(`${name}|${JSON.stringify(payload)}`);
@@ -230,7 +232,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
       done: r(common, noCurrent),
       transfer: r(common, noCurrent),
       hold: r(common, noCurrent),
-      resume: r(common, heldHere.length === 0 ? t('r_noHeld') : null),
+      resume: r(common, heldHere.length === 0 ? t('r_noHeld') : null, needsIdleOpen),
       pause: r(common, counter.state === 'open' && step ? t('r_hasCurrent') : null),
       close: r(common, step ? t('r_hasCurrent') : null),
     };
@@ -251,7 +253,7 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
       case 'start': return void run('counter:start', { counterId });
       case 'done': return void run('counter:done', { counterId });
       case 'hold': return void run('counter:hold', { counterId });
-      case 'resume': return void run('step:resume', { stepId: heldHere[0]!.id, position: 'front' });
+      case 'resume': return void run('step:resume', { stepId: heldHere[0]!.id });
       case 'pause': return void run(counter.state === 'paused' ? 'counter:resume' : 'counter:pause', { counterId });
       case 'transfer':
       case 'callNumber':
@@ -287,7 +289,9 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
     return (
       <main className="not-mine">
         <h1>{pick(counter.name, lang)}</h1>
-        <p>{other ? t('occupiedBy', { name: other.name }) : t('counterClosedByOther')}</p>
+        <p data-testid="closed-by">{other ? t('occupiedBy', { name: other.name })
+          : counter.closedBy?.id === staff.id ? t('closedBySelf')
+          : counter.closedBy ? t('closedByName', { name: counter.closedBy.name }) : t('counterClosedByOther')}</p>
         {error && <p role="alert" className="error">{error}</p>}
         <div className="row">
           {!other && <button type="button" className="primary" disabled={!live.connected || busy} onClick={() => void run('counter:open', { counterId: counter.id })}>{t('reopen')}</button>}
@@ -336,6 +340,12 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
         </div>
       </section>
       <aside className={`side ${live.connected ? '' : 'stale'}`}>
+        <div className="space-next" data-testid="next-call">
+          <span className="muted">{t('spaceNext')} <kbd>Space</kbd></span>
+          {counter.nextUp ? (
+            <span><b className="next-num" data-testid="next-number">{counter.nextUp.display}</b> <small className="muted">{t(`reason_${counter.nextUp.reason}`)}</small></span>
+          ) : <span className="muted">{t('spaceNone')}</span>}
+        </div>
         <h2>{t('queue')}</h2>
         <ul className="queues" data-testid="queues">
           {served.map((id) => {
@@ -359,14 +369,19 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
           })}
         </ul>
         <h2>{t('held')}</h2>
-        {heldHere.length === 0 ? <p className="muted small">—</p> : (
+        {heldHere.length + heldElsewhere.length === 0 ? <p className="muted small">—</p> : (
           <ul className="held" data-testid="held">
             {heldHere.map((h, i) => (
               <li key={h.id}>
                 <b>{h.display}</b> <span className="muted">{svc(h.serviceId)?.prefix}</span>
-                <button type="button" className="small-btn" disabled={busy || !!reasons.resume} onMouseDown={(e) => e.preventDefault()} onClick={() => void run('step:resume', { stepId: h.id, position: 'front' })}>
+                <button type="button" className="small-btn" disabled={busy || !!reasons.resume} title={reasons.resume ?? undefined} onMouseDown={(e) => e.preventDefault()} onClick={() => void run('step:resume', { stepId: h.id })}>
                   {t('a_resume')}{i === 0 && <kbd>{SHORTCUTS.resume.label}</kbd>}
                 </button>
+              </li>
+            ))}
+            {heldElsewhere.map((h) => (
+              <li key={h.id} className="muted" data-testid="held-elsewhere">
+                <b>{h.display}</b> <span>{t('heldElsewhere', { label: snap.counters.find((c) => c.id === h.counterId)?.label ?? '?' })}</span>
               </li>
             ))}
           </ul>
@@ -475,20 +490,51 @@ function Modal({ title, children, onCancel, onSubmit, busy, error, submitDisable
   );
 }
 
+/**
+ * Transfer: no service is chosen at first (Enter alone does nothing: the submit button is disabled
+ * and implicit submission with a disabled default button does not submit); the service's prefix
+ * letter chooses it; Esc cancels.
+ */
 function TransferDialog({ snap, step, onCancel, onConfirm, busy, error }: { snap: StaffSnapshot; step: StaffStepView; onCancel: () => void; onConfirm: (serviceId: string, position: 'front' | 'back') => void; busy: boolean; error: string | null }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const options = snap.services.filter((s) => s.id !== step.serviceId);
-  const [serviceId, setServiceId] = useState(options[0]?.id ?? '');
+  const [serviceId, setServiceId] = useState('');
   const [position, setPosition] = useState<'front' | 'back'>('front');
+  const groupRef = useRef<HTMLDivElement>(null);
+  const choose = (id: string) => {
+    setServiceId(id);
+    groupRef.current?.querySelector<HTMLInputElement>(`input[value="${CSS.escape(id)}"]`)?.focus();
+  };
+  useEffect(() => {
+    groupRef.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, []);
+  const latest = useRef({ options, choose });
+  useLayoutEffect(() => {
+    latest.current = { options, choose };
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) return;
+      const el = e.target as HTMLElement | null;
+      if (el && el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'text') return;
+      const hit = latest.current.options.find((s) => s.prefix.toLowerCase() === e.key.toLowerCase());
+      if (!hit) return;
+      e.preventDefault();
+      latest.current.choose(hit.id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
-    <Modal title={t('transferTitle')} onCancel={onCancel} onSubmit={() => onConfirm(serviceId, position)} busy={busy} error={error} submitDisabled={!serviceId}>
+    <Modal title={t('transferTitle')} onCancel={onCancel} onSubmit={() => { if (serviceId) onConfirm(serviceId, position); }} busy={busy} error={error} submitDisabled={!serviceId}>
       <p className="muted">{t('transferKeep', { number: step.display })}</p>
-      <div className="svc-options" role="radiogroup">
+      <p className="small" data-testid="transfer-keys">{t('transferKeys')}</p>
+      <div className="svc-options" role="radiogroup" aria-label={t('transferChoose')} ref={groupRef}>
         {options.map((s) => (
-          <label key={s.id} className={serviceId === s.id ? 'checked' : ''}>
-            <input type="radio" name="service" value={s.id} checked={serviceId === s.id} onChange={() => setServiceId(s.id)} />
-            <b className="prefix">{s.prefix}</b> {pick(s.name, lang)} <small className="muted">{t('waitingPeople', { n: s.waiting })}</small>
+          <label key={s.id} className={serviceId === s.id ? 'checked' : ''} data-service={s.id}>
+            <input type="radio" name="service" value={s.id} checked={serviceId === s.id} onChange={() => setServiceId(s.id)} aria-keyshortcuts={s.prefix} />
+            <kbd className="svc-key">{s.prefix}</kbd> {pick(s.name, lang)} <small className="muted">{t('waitingPeople', { n: s.waiting })}</small>
           </label>
         ))}
       </div>

@@ -158,32 +158,34 @@ describe('counter console', { timeout: 120_000 }, () => {
     await expect.poll(() => stepOf(g2!)).toMatchObject({ state: 'ended', outcome: 'no_show' });
     expect(eventTypes(g2!)).toEqual(['ticket.issued', 'step.called', 'step.recalled', 'step.ended']);
 
-    // Hold (W) and resume (B): the held step returns to the front of its queue.
+    // Hold (W) and resume (B): the held ticket comes back to this counter, called again (not to the shared queue).
     await expect.poll(() => action(page, 'callNext').isEnabled()).toBe(true);
     await page.keyboard.press('Space');
     await expect.poll(() => current(page).textContent()).toBe(g1);
     await page.keyboard.press('w');
     await expect.poll(() => stepOf(g1!).state).toBe('held');
     await expect.poll(() => page.locator('[data-testid=held]').textContent()).toContain(g1);
+    await expect.poll(() => action(page, 'resume').isEnabled()).toBe(true);
     await page.keyboard.press('b');
-    await expect.poll(() => stepOf(g1!).state).toBe('waiting');
-    expect(eventTypes(g1!)).toEqual(['ticket.issued', 'step.called', 'step.held', 'step.requeued']);
-    expect(JSON.parse((srv.db.prepare("SELECT data FROM events WHERE type = 'step.requeued' ORDER BY id DESC LIMIT 1").get() as { data: string }).data).reason).toBe('resumed');
+    await expect.poll(() => stepOf(g1!)).toMatchObject({ state: 'called', counterId: 'chuo-c4', callReason: 'resumed', callCount: 2 });
+    await expect.poll(() => current(page).textContent()).toBe(g1);
+    expect(eventTypes(g1!)).toEqual(['ticket.issued', 'step.called', 'step.held', 'step.called']);
+    await page.keyboard.press('d');
+    await expect.poll(() => stepOf(g1!)).toMatchObject({ state: 'ended', outcome: 'served' });
 
-    // A double press calls exactly one ticket: the resumed one, ahead of g3.
+    // A double press calls exactly one ticket: g3.
     const calledBefore = countEvents('step.called');
     await expect.poll(() => action(page, 'callNext').isEnabled()).toBe(true);
     await action(page, 'callNext').dblclick();
     await page.keyboard.press('Space');
-    await expect.poll(() => current(page).textContent()).toBe(g1);
+    await expect.poll(() => current(page).textContent()).toBe(g3);
     await new Promise((r) => setTimeout(r, 300));
     expect(countEvents('step.called') - calledBefore).toBe(1);
-    expect(stepOf(g3!).state).toBe('waiting');
 
     // Pause is refused while serving; finish, then pause (Z) and resume (Z); close (Q + Enter).
     await expect.poll(() => action(page, 'pause').textContent()).toContain('対応中の番号を先に完了してください');
     await page.keyboard.press('d');
-    await expect.poll(() => stepOf(g1!)).toMatchObject({ state: 'ended', outcome: 'served' });
+    await expect.poll(() => stepOf(g3!)).toMatchObject({ state: 'ended', outcome: 'served' });
     await expect.poll(() => action(page, 'pause').isEnabled()).toBe(true);
     await page.keyboard.press('z');
     await expect.poll(() => (srv.db.prepare("SELECT state FROM counters WHERE id = 'chuo-c4'").get() as { state: string }).state).toBe('paused');
@@ -195,6 +197,8 @@ describe('counter console', { timeout: 120_000 }, () => {
     await page.locator('[role=dialog]').waitFor();
     await page.keyboard.press('Enter');
     await expect.poll(() => srv.db.prepare("SELECT state, clerk_id FROM counters WHERE id = 'chuo-c4'").get()).toEqual({ state: 'closed', clerk_id: null });
+    // The clerk is told they closed it themselves, not that someone else did.
+    await expect.poll(() => page.locator('[data-testid=closed-by]').textContent()).toBe('この窓口は自分で閉じました。');
     expect(countEvents('counter.paused')).toBe(1);
     expect(countEvents('counter.resumed')).toBe(1);
     expect(countEvents('counter.closed')).toBe(1);

@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
@@ -39,6 +39,101 @@ const RETURN_S = Math.min(600, Math.max(5, Number(params.get('return')) || DEFAU
 const BROWSER_PRINT = params.get('print') === 'browser';
 
 
+/**
+ * Service buttons fit the screen: never below the fold without a visible way there. The grid's
+ * columns follow the width (a column is at least SERVICE_MIN_W_REM wide, at most three), its rows
+ * the height left under the header (a button is at least SERVICE_MIN_H_REM tall: large targets for
+ * elderly residents). When more services exist than fit, they are paged with large 前へ / 次へ
+ * buttons and "1 / 2" — never a hidden scroll.
+ */
+const SERVICE_MIN_W_REM = 20;
+const SERVICE_MIN_H_REM = 5.4;
+const SERVICE_GAP_REM = 0.8;
+/** Height the pager row takes (its buttons are 4 rem tall, with their shadow) plus the gap above it. */
+const PAGER_H_REM = 5;
+
+interface ServiceLayout {
+  cols: number;
+  perPage: number;
+  pages: number;
+}
+
+/** Pure: how many services fit a w × h px area at `rem` px per rem. */
+function serviceLayout(n: number, w: number, h: number, rem: number, shrink = 0): ServiceLayout {
+  const gap = SERVICE_GAP_REM * rem;
+  const cols = Math.max(1, Math.min(3, Math.floor((w + gap) / (SERVICE_MIN_W_REM * rem + gap))));
+  const rowsFit = (height: number) => Math.max(1, Math.floor((height + gap) / (SERVICE_MIN_H_REM * rem + gap)) - shrink);
+  if (n <= rowsFit(h) * cols) return { cols, perPage: Math.max(n, 1), pages: 1 };
+  const perPage = rowsFit(h - PAGER_H_REM * rem) * cols;
+  const pages = Math.ceil(n / perPage);
+  // Spread the services evenly over the pages (12 on 2 pages: 6 + 6, not 10 + 2), whole rows each.
+  const even = Math.ceil(Math.ceil(n / pages) / cols) * cols;
+  return { cols, perPage: Math.min(perPage, even), pages };
+}
+
+/** Typography steps tried before fewer rows per page: 1 = smaller names, 2 = descriptions hidden, 3 = smaller still. */
+const FIT_TYPE_STEPS = 3;
+
+/**
+ * Measures the area left for the services and lays them out; then, before paint, checks the
+ * rendered buttons: if a long name (another language) does not fit its button, the type is made
+ * smaller, then descriptions are hidden, then one row less per page is tried, until everything
+ * fits or one row is left. `resetKey` (language, banners) starts over from the estimate.
+ */
+function useServiceLayout(n: number, resetKey: string): { ref: (el: HTMLDivElement | null) => void; layout: ServiceLayout; rows: number; fit: number } {
+  const [el, setEl] = useState<HTMLDivElement | null>(null);
+  const [box, setBox] = useState<{ w: number; h: number; rem: number } | null>(null);
+  const [fitState, setFit] = useState<{ key: string; level: number }>({ key: '', level: 0 });
+  useLayoutEffect(() => {
+    if (!el) return;
+    const measure = () => {
+      const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      setBox((prev) => (prev && prev.w === el.clientWidth && prev.h === el.clientHeight && prev.rem === rem ? prev : { w: el.clientWidth, h: el.clientHeight, rem }));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  // The fit level belongs to one situation (count, area, language…): a new one starts from 0.
+  const fitKey = `${n}|${box?.w}|${box?.h}|${box?.rem}|${resetKey}`;
+  const fit = fitState.key === fitKey ? fitState.level : 0;
+  // A text block that changes size without a render (fonts arriving late) asks for a new check.
+  const [, setTick] = useState(0);
+  const watch = useRef<{ ro: ResizeObserver; seen: WeakSet<Element> } | null>(null);
+  useEffect(() => {
+    const ro = new ResizeObserver(() => setTick((x) => x + 1));
+    watch.current = { ro, seen: new WeakSet() };
+    return () => ro.disconnect();
+  }, []);
+  useEffect(() => {
+    const w = watch.current;
+    if (!el || !w) return;
+    for (const text of el.querySelectorAll('.k-svc-text')) {
+      if (w.seen.has(text)) continue;
+      w.seen.add(text);
+      w.ro.observe(text);
+    }
+  });
+  const layout = box ? serviceLayout(n, box.w, box.h, box.rem, Math.max(0, fit - FIT_TYPE_STEPS)) : { cols: 1, perPage: Math.max(n, 1), pages: 1 };
+  const rows = Math.ceil(Math.min(layout.perPage, Math.max(n, 1)) / layout.cols);
+  useLayoutEffect(() => {
+    if (!el || (fit >= FIT_TYPE_STEPS && rows <= 1)) return;
+    const area = el.firstElementChild as HTMLElement | null;
+    const spill = area ? area.scrollHeight > area.clientHeight + 1 : false;
+    // Content centred in a button overflows at the top as much as at the bottom (which scrollHeight
+    // does not see): compare the text block with the button's content box.
+    const overflowing = spill || [...el.querySelectorAll<HTMLElement>('button[data-service]')].some((b) => {
+      const text = b.querySelector<HTMLElement>('.k-svc-text');
+      const cs = getComputedStyle(b);
+      const room = b.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+      return b.scrollWidth > b.clientWidth + 1 || (text !== null && text.offsetHeight > room + 1);
+    });
+    if (overflowing) setFit({ key: fitKey, level: fit + 1 });
+  });
+  return { ref: setEl, layout, rows, fit: Math.min(fit, FIT_TYPE_STEPS) };
+}
+
 interface PendingTouch {
   key: string;
   commandId: string;
@@ -58,6 +153,7 @@ function Kiosk() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [serverPrinter, setServerPrinter] = useState(false);
+  const [page, setPage] = useState(0);
   const lock = useRef(false);
   const pending = useRef<PendingTouch | null>(null);
 
@@ -100,6 +196,7 @@ function Kiosk() {
     setTicket(null);
     setPriority(null);
     setProblem(null);
+    setPage(0);
     chooseLang('ja');
   }, []);
 
@@ -122,6 +219,12 @@ function Kiosk() {
 
   const live = useLiveOffice<PublicSnapshot>(officeId, { deviceToken: token });
   const snap = live.snapshot;
+  // Shown services only; a paused (inactive) one stays on screen and says so through its refusal.
+  const services = snap?.services.filter((s) => s.kioskVisible) ?? [];
+  const grid = useServiceLayout(services.length, `${lang}|${priority ?? ''}|${problem ? 1 : 0}|${live.connected ? 1 : 0}`);
+  const pages = grid.layout.pages;
+  const shownPage = Math.min(page, pages - 1);
+  const pageServices = services.slice(shownPage * grid.layout.perPage, (shownPage + 1) * grid.layout.perPage);
 
   const issue = async (service: PublicService) => {
     if (lock.current || !officeId || !token) return; // a second touch while the first is in flight
@@ -175,15 +278,12 @@ function Kiosk() {
   }
 
   const offline = !live.connected || pairError === 'offline';
-  // Shown services only; a paused (inactive) one stays on screen and says so through its refusal.
-  const services = snap?.services.filter((s) => s.kioskVisible) ?? [];
   const priorityOffered = Boolean(snap?.office.kioskPriority) && services.some((s) => s.priorityAllowed && s.refusal === null);
 
   return (
-    <main className="kiosk" aria-busy={busy}>
+    <main className="kiosk k-start" aria-busy={busy} lang={lang === 'ja-easy' ? 'ja' : lang}>
       <header className="k-header">
-        <div className="k-office">{snap ? pick(snap.office.name, lang) : ''}</div>
-        <h1>{t('title')}</h1>
+        <div className="k-title-line"><h1>{t('title')}</h1> <span className="k-office">{snap ? pick(snap.office.name, lang) : ''}</span></div>
         <nav className="k-langs" aria-label={t('language')}>
           {LANGS.map((l) => (
             <button key={l} type="button" lang={l === 'ja-easy' ? 'ja' : l} className="k-lang" aria-pressed={lang === l} onClick={() => chooseLang(l)}>
@@ -232,9 +332,11 @@ function Kiosk() {
         </section>
       )}
 
-      <h2 className="k-choose">{t('choose')}</h2>
-      <ul className="k-services" data-testid="services">
-        {services.map((s) => {
+      <h2 className="k-choose">{t('choose')}{pages > 1 && <span className="k-page-of" data-testid="page-of"> {t('pageOf', { page: shownPage + 1, pages })}</span>}</h2>
+      <div className="k-services-wrap" ref={grid.ref}>
+      <div className="k-services-area">
+      <ul className={`k-services k-fit-${grid.fit}${services.length > 8 ? ' k-many' : ''}`} data-testid="services" style={{ gridTemplateColumns: `repeat(${grid.layout.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${grid.rows}, minmax(0, 12rem))` }}>
+        {pageServices.map((s) => {
           const refused = s.refusal !== null;
           return (
             <li key={s.id}>
@@ -248,8 +350,8 @@ function Kiosk() {
               >
                 <span className="k-prefix" aria-hidden="true">{s.prefix}</span>
                 <span className="k-svc-text">
-                  <span className="k-svc-name">{pick(s.name, lang)}</span>
-                  <span className="k-svc-desc">{pick(s.description, lang)}</span>
+                  <span className="k-svc-name" lang={nameLang(s.name, lang)}>{pick(s.name, lang)}</span>
+                  <span className="k-svc-desc" lang={nameLang(s.description, lang)}>{pick(s.description, lang)}</span>
                   <span className="k-svc-state" id={`svc-${s.id}-state`} data-testid={`state-${s.id}`}>
                     {refused ? (
                       <strong className="k-refusal">{t(`refusal.${s.refusal}`)}</strong>
@@ -267,9 +369,25 @@ function Kiosk() {
           );
         })}
       </ul>
+      </div>
+      {pages > 1 && (
+        <nav className="k-pager" aria-label={t('pages')} data-testid="pager">
+          <button type="button" className="k-page-btn" data-testid="page-prev" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>◀ {t('pagePrev')}</button>
+          <span className="k-page-dots" aria-hidden="true">{Array.from({ length: pages }, (_, i) => <span key={i} className={i === shownPage ? 'on' : ''} />)}</span>
+          <span className="k-page-more">{shownPage < pages - 1 ? t('pageMore') : t('pageOf', { page: shownPage + 1, pages })}</span>
+          <button type="button" className="k-page-btn k-page-next" data-testid="page-next" disabled={shownPage >= pages - 1} onClick={() => setPage(shownPage + 1)}>{t('pageNext')} ▶</button>
+        </nav>
+      )}
+      </div>
       {busy && <div className="k-busy" role="status">{t('issuing')}</div>}
     </main>
   );
+}
+
+/** The language a configured text is shown in (pick falls back to Japanese), for line breaking. */
+function nameLang(text: Partial<Record<Lang, string>>, lang: Lang): string {
+  const shown = text[lang] ? lang : 'ja';
+  return shown === 'ja-easy' ? 'ja' : shown;
 }
 
 function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; lang: Lang; onDone: () => void; serverPrinter: boolean; token: string }) {
@@ -315,7 +433,7 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
 
   const ahead = ticket.estimate.ahead;
   return (
-    <main className="kiosk k-ticket" onClick={onDone} data-testid="ticket-screen">
+    <main className="kiosk k-ticket" onClick={onDone} data-testid="ticket-screen" lang={lang === 'ja-easy' ? 'ja' : lang}>
       <section className="k-ticket-card" aria-live="polite">
         <div className="k-ticket-main">
         <p className="k-ticket-label">{t('yourNumber')}</p>

@@ -56,12 +56,8 @@ export function decide(state: OfficeState, cmd: AnyCommand, ctx: DecideContext):
       const orderKey = orderKeyFor(state, step.serviceId, cmd.payload.position, ctx.now);
       return { events: [{ type: 'step.requeued', at: ctx.now, stepId: step.id, orderKey, reason: 'returned' }], stepId: step.id, ticketId: step.ticketId, counterId: counter.id };
     }
-    case 'step:resume': {
-      const step = findStep(state, cmd.payload.stepId);
-      if (step.state !== 'held') throw new AppError('INVALID_TRANSITION', { state: step.state });
-      const orderKey = orderKeyFor(state, step.serviceId, cmd.payload.position, ctx.now);
-      return { events: [{ type: 'step.requeued', at: ctx.now, stepId: step.id, orderKey, reason: 'resumed' }], stepId: step.id, ticketId: step.ticketId };
-    }
+    case 'step:resume':
+      return resume(state, cmd.payload, ctx);
     case 'step:move': {
       const step = findStep(state, cmd.payload.stepId);
       if (step.state !== 'waiting' && step.state !== 'held') throw new AppError('TICKET_NOT_WAITING', { state: step.state });
@@ -187,7 +183,7 @@ function counterState(state: OfficeState, name: 'counter:pause' | 'counter:resum
   }
   if (live.state === 'closed') return { events: [], counterId };
   if (live.currentStepId) throw new AppError('COUNTER_BUSY');
-  return { events: [{ type: 'counter.closed', at, counterId: counter.id }], counterId };
+  return { events: [{ type: 'counter.closed', at, counterId: counter.id, by: ctx.actor.staffId }], counterId };
 }
 
 function readyToCall(state: OfficeState, counterId: string, ctx: DecideContext): { counter: Counter; live: CounterLive } {
@@ -219,6 +215,8 @@ function callSpecific(state: OfficeState, p: Command<'counter:call'>, ctx: Decid
   const step = activeStepOf(state, ticket.id);
   if (!step) throw new AppError('TICKET_NOT_WAITING');
   if (step.state === 'called' || step.state === 'serving') throw new AppError('TICKET_ALREADY_CALLED');
+  // A held ticket belongs to the counter that held it (a supervisor moves it with step:move or resume).
+  if (step.state === 'held' && step.counterId && step.counterId !== counter.id) throw new AppError('HELD_BY_OTHER_COUNTER', { counterId: step.counterId });
   if (!counter.serviceIds.includes(step.serviceId)) throw new AppError('SERVICE_NOT_AT_COUNTER');
   return {
     events: [{ type: 'step.called', at: ctx.now, stepId: step.id, counterId: counter.id, clerkId: live.clerkId ?? ctx.actor.staffId, reason: 'specific' }],
@@ -252,8 +250,31 @@ function currentStepAction(state: OfficeState, name: 'counter:recall' | 'counter
     case 'counter:done':
       return { events: [{ type: 'step.ended', at, stepId: step.id, outcome: 'served' }], ...refs };
     case 'counter:hold':
-      return { events: [{ type: 'step.held', at, stepId: step.id }], ...refs };
+      return { events: [{ type: 'step.held', at, stepId: step.id, counterId: counter.id }], ...refs };
   }
+}
+
+/**
+ * Resume a held step. The clerk at the holding counter calls it straight back there (the resident
+ * returns to the clerk who started the procedure; reason `resumed`), so no other counter's
+ * call-next can take it. A supervisor elsewhere releases it to its queue (`position`, default
+ * front), where any counter serving the service may call it. Anyone else: HELD_BY_OTHER_COUNTER.
+ */
+function resume(state: OfficeState, p: Command<'step:resume'>, ctx: DecideContext): Decision {
+  const step = findStep(state, p.stepId);
+  if (step.state !== 'held') throw new AppError('INVALID_TRANSITION', { state: step.state });
+  const holding = step.counterId ? state.live.get(step.counterId) : undefined;
+  const atHolding = !!holding && holding.state !== 'closed' && ctx.actor.staffId !== null && holding.clerkId === ctx.actor.staffId;
+  if (atHolding) {
+    const { counter, live } = readyToCall(state, holding.counterId, ctx);
+    return {
+      events: [{ type: 'step.called', at: ctx.now, stepId: step.id, counterId: counter.id, clerkId: live.clerkId ?? ctx.actor.staffId, reason: 'resumed' }],
+      stepId: step.id, ticketId: step.ticketId, counterId: counter.id,
+    };
+  }
+  if (!isManager(ctx.actor)) throw new AppError('HELD_BY_OTHER_COUNTER', { counterId: step.counterId });
+  const orderKey = orderKeyFor(state, step.serviceId, p.position, ctx.now);
+  return { events: [{ type: 'step.requeued', at: ctx.now, stepId: step.id, orderKey, reason: 'resumed' }], stepId: step.id, ticketId: step.ticketId };
 }
 
 function transfer(state: OfficeState, p: Command<'counter:transfer'>, ctx: DecideContext): Decision {

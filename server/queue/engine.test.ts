@@ -236,7 +236,7 @@ describe('state machine', () => {
     expectCode(() => run(clerk('clerk2'), 'counter:transfer', { counterId: 'chuo-c8', serviceId: 'chuo-E' }), 'SAME_SERVICE');
   });
 
-  it('hold frees the counter; resume puts the step back at the front; return to queue too', () => {
+  it('hold frees the counter; resume calls the step back to the same counter; return to queue puts it back', () => {
     issue('chuo-A');
     const a = issue('chuo-A');
     open('chuo-c3', 'clerk1');
@@ -245,8 +245,9 @@ describe('state machine', () => {
     expect(stepOf(first).state).toBe('held');
     expect(callNext('chuo-c3', 'clerk1')).toBe(a.display);
     run(clerk('clerk1'), 'counter:return', { counterId: 'chuo-c3', position: 'back' });
-    run(clerk('clerk1'), 'step:resume', { stepId: String(stepOf(first).id) });
-    expect(callNext('chuo-c3', 'clerk1')).toBe(first);
+    expect(stepOf(a.display).state).toBe('waiting');
+    expect(run(clerk('clerk1'), 'step:resume', { stepId: String(stepOf(first).id) }).display).toBe(first);
+    expect(stepOf(first)).toMatchObject({ state: 'called', counter_id: 'chuo-c3', call_reason: 'resumed' });
     expectCode(() => run(clerk('clerk1'), 'step:resume', { stepId: String(stepOf(first).id) }), 'INVALID_TRANSITION');
   });
 

@@ -2,7 +2,7 @@ import type {
   CallRecord, PublicCounter, PublicService, PublicSnapshot, StaffCounter, StaffSnapshot, StaffStepView, Step, TicketStatus,
 } from '../../common/types.js';
 import { estimateWait } from './estimate.js';
-import { queuePosition, serviceQueue, waitingCount } from './policy.js';
+import { pickNext, queuePosition, serviceQueue, waitingCount } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
 import { businessDay, isWithinHours } from './time.js';
 
@@ -101,9 +101,15 @@ export function buildStaffSnapshot(
     const history = step
       ? (state.stepsByTicket.get(step.ticketId) ?? []).map((id) => state.steps.get(id)!).filter((s) => s.id !== step.id).map((s) => stepView(state, s))
       : [];
+    // What Space would call: the server's own policy, so the console never guesses (closed counters: none).
+    const def = state.counters.get(c.id);
+    const pick = def && l.state !== 'closed' ? pickNext(state, def, now) : null;
+    const closer = l.state === 'closed' ? state.closedBy.get(c.id) ?? null : null;
     return {
       ...c,
       clerk: l.clerkId ? { id: l.clerkId, name: staffName(l.clerkId) ?? l.clerkId } : null,
+      nextUp: pick ? { stepId: pick.step.id, display: state.tickets.get(pick.step.ticketId)?.display ?? '?', reason: pick.reason } : null,
+      closedBy: closer ? { id: closer, name: staffName(closer) ?? closer } : null,
       stateSince: l.stateSince,
       currentStep: step ? stepView(state, step) : null,
       history,

@@ -13,11 +13,13 @@ export type DomainEvent =
   | { type: 'step.ended'; at: number; stepId: string; outcome: Exclude<Outcome, 'transferred' | 'unserved'> }
   | { type: 'step.transferred'; at: number; stepId: string; next: Step }
   | { type: 'step.requeued'; at: number; stepId: string; orderKey: number; reason: 'returned' | 'resumed' }
-  | { type: 'step.held'; at: number; stepId: string }
+  /** `counterId`: the holding counter (the step keeps it while held; only that counter's clerk or a supervisor resumes it). Absent in events before it was recorded: the step's own counter. */
+  | { type: 'step.held'; at: number; stepId: string; counterId?: string }
   | { type: 'counter.opened'; at: number; counterId: string; clerkId: string | null }
   | { type: 'counter.paused'; at: number; counterId: string }
   | { type: 'counter.resumed'; at: number; counterId: string }
-  | { type: 'counter.closed'; at: number; counterId: string }
+  /** `by`: the staff member who closed it (absent in older events). */
+  | { type: 'counter.closed'; at: number; counterId: string; by?: string | null }
   | { type: 'day.closed'; at: number; businessDay: string; stepIds: string[]; counterIds: string[] };
 
 export type EventType = DomainEvent['type'];
@@ -56,6 +58,8 @@ export interface OfficeState {
   recentServiceMs: Map<string, number[]>;
   /** Largest order key given so far: "back of the queue" is after it, so tickets issued in the same millisecond keep their issue order. */
   maxOrderKey: number;
+  /** Who closed each counter last, from `counter.closed` events seen since the office was loaded (null: unknown or the system). */
+  closedBy: Map<string, string | null>;
 }
 
 export const RECENT_SERVICE_WINDOW = 30;
@@ -74,6 +78,7 @@ export function createState(office: Office, services: Service[], counters: Count
     normalsSincePriority: 0,
     recentServiceMs: new Map(),
     maxOrderKey: 0,
+    closedBy: new Map(),
   };
   for (const c of counters) state.live.set(c.id, { counterId: c.id, state: 'closed', clerkId: null, currentStepId: null, stateSince: 0 });
   for (const l of live) state.live.set(l.counterId, { ...l });
@@ -169,9 +174,12 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
       s.callCount += 1;
       s.callReason = e.reason;
       l.currentStepId = s.id;
-      const ticket = state.tickets.get(s.ticketId);
-      if (ticket?.priority) state.normalsSincePriority = 0;
-      else state.normalsSincePriority += 1;
+      // A held step called back to its counter was counted when first called (as on load).
+      if (e.reason !== 'resumed') {
+        const ticket = state.tickets.get(s.ticketId);
+        if (ticket?.priority) state.normalsSincePriority = 0;
+        else state.normalsSincePriority += 1;
+      }
       touched.steps.add(s.id);
       touched.counters.add(e.counterId);
       break;
@@ -230,6 +238,7 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
       if (s.counterId) touched.counters.add(s.counterId);
       freeCounterOf(state, s);
       s.state = 'held';
+      if (e.counterId) s.counterId = e.counterId;
       touched.steps.add(s.id);
       break;
     }
@@ -239,6 +248,7 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
       if (e.clerkId) {
         for (const other of state.live.values()) {
           if (other.counterId !== e.counterId && other.clerkId === e.clerkId) {
+            if (other.state !== 'closed') state.closedBy.set(other.counterId, e.clerkId);
             other.clerkId = null;
             other.state = 'closed';
             other.stateSince = e.at;
@@ -248,6 +258,7 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
       }
       l.state = 'open';
       l.clerkId = e.clerkId;
+      state.closedBy.delete(e.counterId);
       l.stateSince = e.at;
       touched.counters.add(e.counterId);
       break;
@@ -265,6 +276,7 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
       l.state = 'closed';
       l.clerkId = null;
       l.stateSince = e.at;
+      state.closedBy.set(e.counterId, e.by ?? null);
       touched.counters.add(e.counterId);
       break;
     }
@@ -284,6 +296,7 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
         l.clerkId = null;
         l.currentStepId = null;
         l.stateSince = e.at;
+        state.closedBy.set(id, null);
         touched.counters.add(id);
       }
       break;
