@@ -26,6 +26,8 @@ describe('first start', () => {
 
   it('prints a different password for each seeded account; the admin must change theirs before anything else', async () => {
     server = await spawnServerProcess({ dbPath: join(dir, 'fresh.db'), env: { MADOGUCHI_ADMIN_PASSWORD: '', MADOGUCHI_STAFF_PASSWORD: '' }, timeoutMs: 60_000 });
+    // Health answers as soon as the server listens; the start-up lines follow a moment later.
+    for (let i = 0; i < 100 && !/Give each person only their own/.test(server.output()); i++) await new Promise((r) => setTimeout(r, 50));
     const out = server.output();
     const printed = new Map([...out.matchAll(/^ {4}(admin|supervisor|clerk[123]) +(\S+)(.*)$/gm)].map((m) => [m[1]!, { pw: m[2]!, note: m[3]! }]));
     expect([...printed.keys()]).toEqual(['admin', 'supervisor', 'clerk1', 'clerk2', 'clerk3']);
