@@ -9,6 +9,7 @@ import { submitCommand } from '../commands.js';
 import type { AppContext } from '../context.js';
 import { assertOfficeAccess, roleOf } from '../http/auth.js';
 import { toAppError } from '../http/errors.js';
+import { DisplayVoiceBoard } from './displayVoice.js';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Sock = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -66,6 +67,7 @@ function handle(args: unknown[], fn: (payload: unknown) => unknown): void {
  * snapshot after every change (coalesced per tick), carrying the office version.
  */
 export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: IO; disconnectWhere: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void; sweep: () => void; close: () => Promise<void> } {
+  const voiceBoard = new DisplayVoiceBoard();
   const io: IO = new Server(httpServer, { serveClient: false, cors: undefined, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 8_000 });
 
   io.use((socket, next) => {
@@ -112,6 +114,22 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
         return subscribe(socket, officeId);
       })) as never);
 
+    // Lobby display voice health (issue 11): a display reports its last announcement; the office's
+    // staff get every display's last result at once and can ask for it when they subscribe.
+    socket.on('display:voice', ((...args: unknown[]) =>
+      handle(args, (payload) => {
+        guard('display:voice');
+        const status = voiceBoard.report(socket.data.principal, payload, ctx.clock.now());
+        io.to(rooms.staff(status.officeId)).emit('display:voice-reported', voiceBoard.forOffice(status.officeId));
+        return status;
+      })) as never);
+    socket.on('display:voice-status', ((...args: unknown[]) =>
+      handle(args, () => {
+        guard('display:voice-status');
+        const officeId = socket.data.officeId;
+        return officeId ? voiceBoard.forOffice(officeId) : [];
+      })) as never);
+
     socket.on('session:whoami', ((...args: unknown[]) =>
       handle(args, () => {
         const sp = socket.data.principal;
@@ -130,7 +148,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer): { io: I
     });
 
     for (const route of SOCKET_ROUTES) {
-      if (route.event === 'office:subscribe' || route.event === 'session:whoami') continue;
+      if (route.event === 'office:subscribe' || route.event === 'session:whoami' || route.event.startsWith('display:')) continue;
       const name = route.event as CommandName;
       socket.on(name, ((...args: unknown[]) =>
         handle(args, (payload) => {
