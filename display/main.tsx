@@ -7,7 +7,7 @@ import { useLiveOffice } from '../web/socket.js';
 import type { CallRecord, DeviceInfo, Lang, PublicCounter, PublicSnapshot, Whoami } from '../common/index.js';
 import { AnnouncementQueue, announcementText, CallTracker, DEFAULT_ANNOUNCER } from './speech.js';
 import { DisplaySound } from './sound.js';
-import { callBoard, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
+import { callBoard, LANDSCAPE_MAX_SLOTS, MAX_SLOTS, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
 
 /**
  * 呼出表示盤 — the lobby display. Paired once by `/display/?device=<token>` (remembered), it
@@ -218,7 +218,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const calls = todaysCalls(snap, options);
   const counters = visibleCounters(snap, options);
   const services = visibleServices(snap, options);
-  const slots = slotCount(counters.length, options.slots);
+  const slots = Math.min(slotCount(counters.length, options.slots), portrait ? MAX_SLOTS : LANDSCAPE_MAX_SLOTS);
   const board = callBoard(calls, slots, options.recent);
   const noShows = visibleNoShows(snap, options, NO_SHOW_SHOWN);
   const isNew = (c: CallRecord) => tick - (seenRef.current.get(c.callId) ?? 0) < HIGHLIGHT_MS;
@@ -273,7 +273,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
         <ol>
           {board.earlier.map((c) => (
             <li key={c.callId} data-callid={c.callId} className={c.callId === speakingId ? 'speaking' : undefined}>
-              {c.recall && <span className="tag">再</span>}<span className="num">{c.display}</span><span className="ctr">→{c.counterLabel}<small>番</small></span>
+              {c.recall && <span className="tag">再</span>}<span className="num">{c.display}</span><span className="ctr">{c.counterLabel}<small>番</small></span>
               {c.callId === speakingId && <span className="tag speaking">♪</span>}
             </li>
           ))}

@@ -26,6 +26,8 @@ export interface DisplayOptions {
 export const DEFAULT_RECENT = 6;
 export const MIN_SLOTS = 4;
 export const MAX_SLOTS = 8;
+/** A landscape screen holds three rows of slots at 10 m sizes (with the earlier-calls row, ten calls in all). */
+export const LANDSCAPE_MAX_SLOTS = 6;
 
 function flag(v: unknown): boolean | null {
   if (typeof v === 'boolean') return v;
