@@ -120,7 +120,6 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const socketRef = useRef(live.socket);
   socketRef.current = live.socket;
   const trackerRef = useRef(new CallTracker());
-  const versionSeenRef = useRef(-1);
   const queueRef = useRef<AnnouncementQueue<CallRecord> | null>(null);
   if (!queueRef.current) {
     queueRef.current = new AnnouncementQueue<CallRecord>({
@@ -149,12 +148,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   useEffect(() => {
     if (!snap) return;
     const tracker = trackerRef.current;
-    const first = tracker.highestSeen === null || snap.version < versionSeenRef.current;
-    versionSeenRef.current = snap.version;
     const fresh = tracker.update(snap.recentCalls, snap.now, (c) => callMatches(c, options) && dayIn(c.at, snap.office.timezone) === snap.businessDay, snap.version);
-    const seen = seenRef.current;
-    const t = Date.now();
-    for (const c of snap.recentCalls) if (!seen.has(c.callId)) seen.set(c.callId, first ? 0 : t);
     if (fresh.length) queueRef.current!.push(...fresh);
   }, [snap, options]);
 
@@ -221,6 +215,9 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const slots = Math.min(slotCount(counters.length, options.slots), portrait ? MAX_SLOTS : LANDSCAPE_MAX_SLOTS);
   const board = callBoard(calls, slots, options.recent);
   const noShows = visibleNoShows(snap, options, NO_SHOW_SHOWN);
+  // Calls this display sees for the first time are new from now (on the very first snapshot none is).
+  const seen = seenRef.current;
+  for (const c of snap.recentCalls) if (!seen.has(c.callId)) seen.set(c.callId, trackerRef.current.highestSeen === null ? 0 : Date.now());
   const isNew = (c: CallRecord) => tick - (seenRef.current.get(c.callId) ?? 0) < HIGHLIGHT_MS;
   const welcome = snap.office.texts?.displayWelcome?.ja?.trim() || null;
   const langs = options.rotate ? rotationLangs(services) : (['ja'] as Lang[]);
@@ -274,7 +271,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
           {board.earlier.map((c) => (
             <li key={c.callId} data-callid={c.callId} className={c.callId === speakingId ? 'speaking' : undefined}>
               {c.recall && <span className="tag">再</span>}<span className="num">{c.display}</span><span className="ctr">{c.counterLabel}<small>番</small></span>
-              {c.callId === speakingId && <span className="tag speaking">♪</span>}
+              {c.callId === speakingId && <span className="tag speaking" data-testid="speaking-mark">♪</span>}
             </li>
           ))}
           {!board.earlier.length && <li className="none">—</li>}
