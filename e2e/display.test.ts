@@ -386,8 +386,8 @@ describe('lobby display across a server crash and restart', () => {
       await waitForText(page, '[data-testid="now-number"]', 'A-002', 20_000);
       const r = await pollPage(page, (x) => x.utterances.length >= 1 && !!x.utterances[0]!.end && x, 20_000, 'announcement after restart');
       expect(r.utterances.map((u) => u.text)).toEqual(['エー 2番の方、3番窓口へお越しください。エー 2番の方、3番窓口へお越しください。']);
-      expect(await page.locator('[data-counter="chuo-c3"] .current').textContent()).toBe('A-002');
-      await waitForText(page, '[data-testid="recent"] li', String(before.display));
+      expect(await page.locator('[data-counter="chuo-c3"] .current').textContent()).toBe('▶A-002'); // ▶: being called (not yet served), in words as well as colour
+      await waitForText(page, '[data-testid="slot"] .num', String(before.display)); // the earlier call stays on screen, in the slot below
       await screenshot(page, 'display-after-restart');
     } finally {
       await browser.close();
