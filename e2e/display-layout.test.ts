@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../server/testing.js';
 import { ARTIFACTS, launchBrowser, screenshot, WEB_ROOT } from './browser.js';
-import { counterCmd, fourDigitNumbers, issue, openCounters, openDisplay, PEAK_SERVICES, peakOffice, pollPage } from './display-kit.js';
+import { counterCmd, fourDigitNumbers, issue, openCounters, openDisplay, PEAK_SERVICES, peakOffice } from './display-kit.js';
 
 /**
  * The lobby display at real sizes: 1920×1080, 1080×1920 and 1280×1024, with 14 and 20 counters,
@@ -136,7 +136,6 @@ describe('lobby display layout at the peak', () => {
     // Off by default: Japanese stays.
     const plain = await openDisplay(browser, srv.url, srv.displayToken);
     await plain.page.waitForSelector('[data-testid="slot"]');
-    await pollPage(plain.page, () => true);
     await new Promise((r) => setTimeout(r, 9000));
     expect(await plain.page.getByTestId('display').getAttribute('data-lang')).toBe('ja');
     expect(await plain.page.locator('[data-service="chuo-A"] .svc').textContent()).toBe('転入・転居・転出');

@@ -41,7 +41,6 @@ describe('display:voice', () => {
 
     const asked = await emitAck<Reply<DisplayVoiceStatus[]>>(staff, 'display:voice-status', {});
     expect(asked).toEqual({ data: [expect.objectContaining({ deviceId: 'display-1', ok: false, callId: 13 })] });
-    // A display does not receive the staff push (it is not in the staff room).
     display.disconnect();
     staff.disconnect();
   });
@@ -93,7 +92,7 @@ describe('public snapshot: no-show numbers', () => {
     expect(snap.noShows.map((n) => n.display)).toEqual(['A-002', 'A-001']);
     expect(snap.noShows[0]).toMatchObject({ serviceId: 'chuo-A', counterId: 'chuo-c3' });
     expect(snap.noShows[0]!.at).toBeGreaterThan(snap.noShows[1]!.at);
-    // The staff snapshot carries the same list; the public one stays free of personal data.
+    // Numbers, services and counters only: nothing personal.
     expect(JSON.stringify(snap.noShows)).not.toMatch(/token|clerk/);
   });
 });

@@ -35,9 +35,4 @@ export class DisplayVoiceBoard {
   forOffice(officeId: string): DisplayVoiceStatus[] {
     return [...this.byDevice.values()].filter((s) => s.officeId === officeId).sort((a, b) => a.deviceName.localeCompare(b.deviceName) || a.deviceId.localeCompare(b.deviceId));
   }
-
-  /** A revoked device drops off the board. */
-  forget(deviceId: string): void {
-    this.byDevice.delete(deviceId);
-  }
 }
