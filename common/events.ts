@@ -1,6 +1,6 @@
 import type { CommandInput, CommandName } from './schemas.js';
 import type { ErrorBody } from './errors.js';
-import type { PublicSnapshot, StaffSnapshot, Whoami } from './types.js';
+import type { DisplayVoiceStatus, PublicSnapshot, StaffSnapshot, Whoami } from './types.js';
 
 /** A reply: either data or the one error shape. */
 export type Reply<T> = { data: T } | ErrorBody;
@@ -30,6 +30,10 @@ export interface ClientToServerEvents extends CommandEvents {
   /** The snapshot comes as one `office:snapshot` event; the ack names only which one (no `officeId`, so older clients never take it for a snapshot). */
   'office:subscribe': (payload: { officeId: string }, ack: (reply: Reply<SubscribeAck>) => void) => void;
   'session:whoami': (payload: Record<string, never>, ack: (reply: Reply<Whoami>) => void) => void;
+  /** A display device reports its last announcement (ok / failed), see displayVoiceSchema. */
+  'display:voice': (payload: { ok: boolean; reason?: 'failed' | 'unavailable' | null; callId: number | null; display?: string | null; at: number }, ack?: (reply: Reply<DisplayVoiceStatus>) => void) => void;
+  /** Staff: the last voice result of every display of the subscribed office. */
+  'display:voice-status': (payload: Record<string, never>, ack: (reply: Reply<DisplayVoiceStatus[]>) => void) => void;
 }
 
 /** Server → client. Facts are past tense. */
@@ -38,6 +42,8 @@ export interface ServerToClientEvents {
   'office:snapshot': (snapshot: PublicSnapshot | StaffSnapshot) => void;
   /** The session or device was revoked/expired; the client must sign in or pair again. */
   'session:ended': (info: { reason: 'logout' | 'revoked' | 'expired' | 'disabled' }) => void;
+  /** To the office's staff: a display reported a voice result; carries every display's last result. */
+  'display:voice-reported': (statuses: DisplayVoiceStatus[]) => void;
 }
 
 export const SOCKET_PATH = '/socket.io';

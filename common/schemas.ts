@@ -68,6 +68,16 @@ export const tickerSchema = z.strictObject({
 
 export const subscribeSchema = z.strictObject({ officeId: id });
 
+/** A display reports how its last announcement went (`display:voice`). */
+export const displayVoiceSchema = z.strictObject({
+  ok: z.boolean(),
+  reason: z.enum(['failed', 'unavailable']).nullable().default(null),
+  callId: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  display: z.string().trim().max(12).regex(/^[A-Za-z0-9-]*$/).nullable().default(null),
+  at: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type DisplayVoiceReport = z.output<typeof displayVoiceSchema>;
+
 /** Parse "a12" / "A-012" / "A012" into prefix and number. */
 export function parseTicketNumber(text: string): { prefix: string; number: number } | null {
   const m = /^([A-Za-z]{1,3})-?(\d{1,4})$/.exec(text.trim());

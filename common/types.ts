@@ -58,6 +58,8 @@ export interface AnnouncementConfig {
   ja: string;
   en: string;
   english: boolean;
+  /** How the display reads ticket numbers: 'whole' (12番, the default) or 'digits' (イチ ニー番). */
+  reading?: 'whole' | 'digits';
 }
 
 export interface Service {
@@ -203,6 +205,35 @@ export interface PublicSnapshot {
   services: PublicService[];
   counters: PublicCounter[];
   recentCalls: CallRecord[];
+  /** Today's numbers marked no-show (不在) and not back in the queue, newest first (at most NO_SHOW_LIST). */
+  noShows: NoShowRecord[];
+}
+
+/** A number called but absent; the display lists it with how to return. */
+export interface NoShowRecord {
+  display: string;
+  serviceId: string;
+  counterId: string | null;
+  /** When the no-show was recorded. */
+  at: number;
+}
+
+/** How many no-show numbers the public snapshot carries. */
+export const NO_SHOW_LIST = 20;
+
+/** The last announcement result a display reported (`display:voice`), kept in memory per device. */
+export interface DisplayVoiceStatus {
+  deviceId: string;
+  deviceName: string;
+  officeId: string;
+  ok: boolean;
+  /** 'failed': the voice did not start or end in time; 'unavailable': no voice for the language on that PC. */
+  reason: 'failed' | 'unavailable' | null;
+  callId: number | null;
+  display: string | null;
+  /** When the display saw the result (its clock), and when the server received it. */
+  at: number;
+  receivedAt: number;
 }
 
 export interface StaffStepView extends Step {

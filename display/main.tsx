@@ -1,25 +1,30 @@
 import { StrictMode, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import '../web/base.css';
 import './display.css';
 import { api, ApiError, deviceToken } from '../web/api.js';
 import { useLiveOffice } from '../web/socket.js';
-import type { CallRecord, DeviceInfo, PublicCounter, PublicSnapshot, Whoami } from '../common/index.js';
+import type { CallRecord, DeviceInfo, Lang, PublicCounter, PublicSnapshot, Whoami } from '../common/index.js';
 import { AnnouncementQueue, announcementText, CallTracker, DEFAULT_ANNOUNCER } from './speech.js';
 import { DisplaySound } from './sound.js';
-import { callMatches, dayIn, officeClock, parseDisplayOptions, recentList, todaysCalls, visibleCounters, visibleServices, type DisplayOptions } from './view.js';
+import { callBoard, LANDSCAPE_MAX_SLOTS, MAX_SLOTS, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
 
 /**
  * 呼出表示盤 — the lobby display. Paired once by `/display/?device=<token>` (remembered), it
- * follows its office over socket.io, shows the newest call large with the counter, what each
- * counter is serving, earlier calls, waiting counts, the time and the ticker, and announces each
- * new call once: chime, then speech, through one queue. The large number changes when its
- * announcement starts, so screen and voice always agree.
+ * follows its office over socket.io and shows every call as soon as a snapshot brings it: several
+ * "now calling" slots (newest first, marked ★ new), earlier calls, what each counter is serving,
+ * no-show numbers with how to return, waiting counts, the time and the ticker. The voice is a
+ * separate queue (chime, then speech, each call once, never overlapping) that never holds the
+ * screen back; the call being spoken is marked ▶, and a voice that fails shows ⚠ here and is
+ * reported to the floor view (`display:voice`). Type sizes: docs/DISPLAY.md.
  */
 
-/** How long a new call stays highlighted. */
-const HIGHLIGHT_MS = 8000;
+/** How long a new call stays marked new (★ 新, highlighted). */
+const HIGHLIGHT_MS = 10_000;
+/** How often the service names and guide lines change language when rotation is on. */
+const ROTATE_MS = 8000;
+/** No-show numbers listed at most. */
+const NO_SHOW_SHOWN = 8;
 /** How often to check, while offline, that the socket is still trying and the token still valid. */
 const WATCHDOG_MS = 5000;
 /** Retry interval for the first contact with the server (the display PC may boot first). */
@@ -105,22 +110,20 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const [blocked, setBlocked] = useState(() => sound.blocked);
   useEffect(() => sound.onChange(() => setBlocked(sound.blocked)), [sound]);
 
-  // The call on the large panel: set by the announcer when an announcement starts.
-  const [shown, setShown] = useState<CallRecord | null>(null);
-  const [highlightUntil, setHighlightUntil] = useState(0);
+  // When this display first saw each call (its own clock): a call is marked new for HIGHLIGHT_MS.
+  const seenRef = useRef(new Map<number, number>());
+  // The call the voice is on (marked on screen), and the last voice failure (shown until a call is spoken again).
+  const [speakingId, setSpeakingId] = useState<number | null>(null);
+  const [voiceFault, setVoiceFault] = useState<{ reason: 'failed' | 'unavailable'; display: string } | null>(null);
   const snapRef = useRef<PublicSnapshot | null>(null);
   snapRef.current = snap;
+  const socketRef = useRef(live.socket);
+  socketRef.current = live.socket;
   const trackerRef = useRef(new CallTracker());
-  const versionSeenRef = useRef(-1);
   const queueRef = useRef<AnnouncementQueue<CallRecord> | null>(null);
   if (!queueRef.current) {
     queueRef.current = new AnnouncementQueue<CallRecord>({
-      // Rendered at once (not on the next frame), so the screen has switched before the chime.
-      show: (call) =>
-        flushSync(() => {
-          setShown(call);
-          setHighlightUntil(Date.now() + HIGHLIGHT_MS);
-        }),
+      speaking: (call) => setSpeakingId(call?.callId ?? null),
       chime: (call) => sound.chime(call),
       speak: (text, lang) => sound.speak(text, lang),
       texts: (call) => {
@@ -129,21 +132,23 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
         const t = announcementText(call, cfg);
         return t.en ? [{ text: t.ja, lang: 'ja' }, { text: t.en, lang: 'en' }] : [{ text: t.ja, lang: 'ja' }];
       },
+      result: (call, result) => {
+        if (!sound.enabled) return; // a silent display (sound=off) has no voice to report
+        setVoiceFault(result === 'ok' ? null : { reason: result, display: call.display });
+        // The floor view shows each display's last result; socket.io buffers it while offline.
+        socketRef.current?.emit('display:voice', { ok: result === 'ok', reason: result === 'ok' ? null : result, callId: call.callId, display: call.display, at: Date.now() });
+      },
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       now: () => Date.now(),
     }, DEFAULT_ANNOUNCER);
   }
 
-  // Every snapshot: new calls (never seen, for this display) go to the queue; on the first one
-  // the latest call is shown without being announced.
+  // Every snapshot: new calls (never seen, for this display) go on screen at once and to the voice
+  // queue; the first snapshot (or one from a restored database) shows its calls without announcing.
   useEffect(() => {
     if (!snap) return;
     const tracker = trackerRef.current;
-    // First snapshot, or one from a restored database (version gone back): show, do not announce.
-    const first = tracker.highestSeen === null || snap.version < versionSeenRef.current;
-    versionSeenRef.current = snap.version;
     const fresh = tracker.update(snap.recentCalls, snap.now, (c) => callMatches(c, options) && dayIn(c.at, snap.office.timezone) === snap.businessDay, snap.version);
-    if (first) setShown(todaysCalls(snap, options).at(-1) ?? null);
     if (fresh.length) queueRef.current!.push(...fresh);
   }, [snap, options]);
 
@@ -157,6 +162,14 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
     const t = setInterval(() => setTick(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
+
+  // Optional rotation of service names and guide lines through the office's languages.
+  const [langStep, setLangStep] = useState(0);
+  useEffect(() => {
+    if (!options.rotate) return;
+    const t = setInterval(() => setLangStep((n) => n + 1), ROTATE_MS);
+    return () => clearInterval(t);
+  }, [options.rotate]);
 
   // Revocation: the server says the session ended, or the socket gave up; ask whether the token
   // still holds. A valid token (devices never expire) just reconnects.
@@ -183,6 +196,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   }, [live.connected, socket, token]);
 
   useWakeLock();
+  const portrait = usePortrait();
 
   const offline = !live.connected;
   if (!snap) {
@@ -196,64 +210,97 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   const tz = snap.office.timezone;
   const clock = officeClock(Date.now() + offsetRef.current, tz); // `tick` only re-renders each second
   const calls = todaysCalls(snap, options);
-  const current = shown && dayIn(shown.at, tz) === snap.businessDay ? shown : null;
-  const recent = recentList(calls, current, options.recent);
   const counters = visibleCounters(snap, options);
   const services = visibleServices(snap, options);
-  const highlighted = current !== null && tick < highlightUntil;
-  const serviceOf = (id: string) => snap.services.find((s) => s.id === id);
+  const slots = Math.min(slotCount(counters.length, options.slots), portrait ? MAX_SLOTS : LANDSCAPE_MAX_SLOTS);
+  const board = callBoard(calls, slots, options.recent);
+  const noShows = visibleNoShows(snap, options, NO_SHOW_SHOWN);
+  // Calls this display sees for the first time are new from now (on the very first snapshot none is).
+  const seen = seenRef.current;
+  for (const c of snap.recentCalls) if (!seen.has(c.callId)) seen.set(c.callId, trackerRef.current.highestSeen === null ? 0 : Date.now());
+  const isNew = (c: CallRecord) => tick - (seenRef.current.get(c.callId) ?? 0) < HIGHLIGHT_MS;
   const welcome = snap.office.texts?.displayWelcome?.ja?.trim() || null;
+  const langs = options.rotate ? rotationLangs(services) : (['ja'] as Lang[]);
+  const lang = langs[langStep % langs.length] ?? 'ja';
+  const density = `c-${counters.length <= 8 ? 's' : counters.length <= 14 ? 'm' : 'l'} s-${services.length <= 6 ? 's' : 'l'}`;
 
   return (
-    <main className={`display${counters.length > 6 ? ' many-counters' : ''}`} data-testid="display">
+    <main className={`display ${density}`} data-testid="display" data-slots={slots} data-lang={lang}>
       <header className="bar">
         <div className="office">{snap.office.name.ja}<span className="sub">呼出表示 Now serving</span></div>
+        {voiceFault && sound.enabled && (
+          <div className="voice-mark" data-testid="voice-fault" data-reason={voiceFault.reason} role="status">
+            <span aria-hidden="true">⚠</span> 音声案内停止中 画面でご確認ください <span className="en">Voice off — please watch the screen</span>
+          </div>
+        )}
         {offline && everConnected && <div className="offline-mark" data-testid="offline" role="status">● オフライン 再接続中 Offline</div>}
         <div className="clock" data-testid="clock"><span className="date">{clock.date}</span><span className="time">{clock.time}</span></div>
       </header>
 
-      <section className={`now${highlighted ? ' highlight' : ''}${current?.recall ? ' recall' : ''}`} aria-live="polite" data-testid="now">
-        <div className="now-label">{current?.recall ? '再呼出 Recall' : 'お呼び出し Now calling'}</div>
-        {current ? (
-          <>
-            <div className="now-number" data-testid="now-number">{current.display}</div>
-            <div className="now-counter"><span className="arrow">→</span><span data-testid="now-counter">{current.counterLabel}番窓口</span></div>
-            <div className="now-en">Counter {current.counterLabel}{serviceOf(current.serviceId) ? ` · ${serviceOf(current.serviceId)!.name.en || serviceOf(current.serviceId)!.name.ja}` : ''}</div>
-          </>
+      <section className="calls" aria-live="polite" data-testid="now">
+        <h2>お呼び出し中 <span className="sub">Now calling</span><span className="cols"><span>番号 No.</span><span>窓口 Counter</span></span></h2>
+        {board.now.length ? (
+          <ol className="slots" style={{ gridTemplateRows: `repeat(${Math.ceil(slots / 2)}, minmax(0, 1fr))` }}>
+            {board.now.map((c, i) => {
+              const fresh = isNew(c);
+              const speaking = c.callId === speakingId;
+              return (
+                <li key={c.callId} data-callid={c.callId} data-testid="slot" className={`slot${fresh ? ' new' : ''}${speaking ? ' speaking' : ''}${c.recall ? ' recall' : ''}`}>
+                  <span className="marks">
+                    {c.recall && <span className="mark recall" data-testid="recall-mark">再 Recall</span>}
+                    {fresh && <span className="mark new" data-testid="new-mark">★ 新 New</span>}
+                    {speaking && <span className="mark speaking" data-testid="speaking-mark">♪ 案内中</span>}
+                  </span>
+                  <span className="num" data-testid={i === 0 ? 'now-number' : 'slot-number'}>{c.display}</span>
+                  <span className="arrow" aria-hidden="true">→</span>
+                  <span className="ctr" data-testid={i === 0 ? 'now-counter' : 'slot-counter'}>{c.counterLabel}<small>番</small></span>
+                </li>
+              );
+            })}
+          </ol>
         ) : welcome ? (
           <div className="welcome" data-testid="welcome">{welcome}</div>
         ) : (
-          <div className="now-number empty" data-testid="now-number">—</div>
+          <div className="slots-empty" data-testid="now-number">—</div>
         )}
       </section>
 
       <section className="recent" data-testid="recent">
-        <h2>これまでの呼出 <span className="sub">Earlier calls</span></h2>
+        <h2>これまでの呼出 <span className="sub">Earlier</span></h2>
         <ol>
-          {recent.map((c) => (
-            <li key={c.callId} data-callid={c.callId}>
-              <span className="num">{c.display}</span><span className="ctr">{c.counterLabel}番</span>{c.recall && <span className="tag">再</span>}
+          {board.earlier.map((c) => (
+            <li key={c.callId} data-callid={c.callId} className={c.callId === speakingId ? 'speaking' : undefined}>
+              {c.recall && <span className="tag">再</span>}<span className="num">{c.display}</span><span className="ctr">{c.counterLabel}<small>番</small></span>
+              {c.callId === speakingId && <span className="tag speaking" data-testid="speaking-mark">♪</span>}
             </li>
           ))}
-          {!recent.length && <li className="none">—</li>}
+          {!board.earlier.length && <li className="none">—</li>}
         </ol>
       </section>
 
       <section className="counters" data-testid="counters">
         <h2>窓口 <span className="sub">Counters</span></h2>
-        <ul>
+        <ul style={{ gridTemplateRows: `repeat(${Math.max(1, Math.ceil(counters.length / counterColumns(counters.length, portrait)))}, minmax(0, 1fr))` }}>
           {counters.map((c) => <CounterTile key={c.id} c={c} />)}
         </ul>
       </section>
 
+      <section className="noshow" data-testid="noshows">
+        <h2>不在番号 <span className="sub">Missed</span></h2>
+        <ol>
+          {noShows.map((n) => <li key={`${n.display}-${n.at}`} className="num">{n.display}</li>)}
+          {!noShows.length && <li className="none">—</li>}
+        </ol>
+        <p className="guide" data-testid="noshow-guide" lang={lang}>{NO_SHOW_GUIDE[lang]}{lang === 'ja' && <span className="en"> Please speak to a member of staff</span>}</p>
+      </section>
+
       <section className="waiting" data-testid="waiting">
-        <h2>お待ちの人数 <span className="sub">Waiting</span></h2>
         <ul>
           {services.map((s) => (
             <li key={s.id} data-service={s.id}>
               <span className="prefix">{s.prefix}</span>
-              <span className="svc">{s.name.ja}</span>
               <span className="count"><b>{s.waiting}</b>人</span>
+              <span className="svc" lang={lang}>{s.name[lang]?.trim() || s.name.ja}</span>
             </li>
           ))}
         </ul>
@@ -268,6 +315,23 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
       )}
     </main>
   );
+}
+
+/** Counter tiles per row: one column for a few counters, two (landscape) or three (portrait) for more. */
+function counterColumns(n: number, portrait: boolean): number {
+  if (portrait) return n <= 8 ? 2 : 3;
+  return n <= 8 ? 1 : 2;
+}
+
+function usePortrait(): boolean {
+  const [portrait, setPortrait] = useState(() => window.matchMedia('(orientation: portrait)').matches);
+  useEffect(() => {
+    const m = window.matchMedia('(orientation: portrait)');
+    const on = () => setPortrait(m.matches);
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
+  return portrait;
 }
 
 /** Keep the screen from sleeping (where the browser allows it); asked again when the page is shown. */
@@ -290,7 +354,7 @@ function CounterTile({ c }: { c: PublicCounter }) {
   return (
     <li className={`counter ${state}`} data-counter={c.id}>
       <span className="label">{c.label}<small>番</small></span>
-      <span className="current">{label}</span>
+      <span className="current">{c.current?.state === 'called' && <span className="called-mark" aria-label="呼出中">▶</span>}{label}</span>
     </li>
   );
 }

@@ -1,4 +1,4 @@
-import { pickVoice, speechGuardMs } from './speech.js';
+import { guardedSpeech, pickVoice, type SpeechEngine, type VoiceResult } from './speech.js';
 
 /**
  * The display's sound in the browser: a chime generated with WebAudio (no file to ship) and
@@ -97,11 +97,15 @@ export class DisplaySound {
     await new Promise((r) => setTimeout(r, CHIME_MS));
   }
 
-  /** Speak a text; resolves when done, on error, with no voice, or after a guard time. */
-  speak(text: string, lang: 'ja' | 'en'): Promise<void> {
-    if (!this.enabled) return Promise.resolve();
+  /**
+   * Speak a text through speechSynthesis, bounded (guardedSpeech): 'ok' when it ended, 'failed'
+   * when it did not start or end in time or raised an error, 'unavailable' when there is no voice
+   * for the language (then the chime and the screen carry the call, and the display says so).
+   */
+  speak(text: string, lang: 'ja' | 'en'): Promise<VoiceResult> {
+    if (!this.enabled) return Promise.resolve('ok');
     const synth = window.speechSynthesis as SpeechSynthesis | undefined;
-    if (!synth || typeof SpeechSynthesisUtterance === 'undefined') return Promise.resolve();
+    if (!synth || typeof SpeechSynthesisUtterance === 'undefined') return Promise.resolve('unavailable');
     let voices: SpeechSynthesisVoice[] = [];
     try {
       voices = synth.getVoices();
@@ -109,40 +113,26 @@ export class DisplaySound {
       voices = [];
     }
     const voice = pickVoice(voices, lang, this.voiceName);
-    if (!voice) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        clearTimeout(guard);
-        resolve();
-      };
-      const guard = setTimeout(() => {
-        try {
-          synth.cancel();
-        } catch {
-          /* nothing to cancel */
-        }
-        finish();
-      }, speechGuardMs(text));
-      try {
-        const u = new SpeechSynthesisUtterance(text);
-        u.lang = lang === 'ja' ? 'ja-JP' : 'en-US';
+    if (!voice) return Promise.resolve('unavailable');
+    const engine: SpeechEngine = {
+      speak: (t, l, on) => {
+        const u = new SpeechSynthesisUtterance(t);
+        u.lang = l === 'ja' ? 'ja-JP' : 'en-US';
         try {
           u.voice = voice;
         } catch {
           /* a voice object the engine does not know: the lang picks one */
         }
-        u.rate = lang === 'ja' ? 0.9 : 0.95;
-        u.onend = finish;
-        u.onerror = finish;
+        u.rate = l === 'ja' ? 0.9 : 0.95;
+        u.onstart = on.start;
+        u.onend = on.end;
+        u.onerror = on.error;
         // An engine left speaking by someone else would delay us; we own the voice of this screen.
         if (synth.speaking || synth.pending) synth.cancel();
         synth.speak(u);
-      } catch {
-        finish();
-      }
-    });
+      },
+      cancel: () => synth.cancel(),
+    };
+    return guardedSpeech(engine, text, lang, { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) });
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnouncementConfig, CallRecord } from '../common/types.js';
-import { AnnouncementQueue, announcementText, CallTracker, enNumberWords, jaCounterReading, jaCounterWords, jaNumberWords, jaTicketReading, MAX_LATE_MS, pickVoice, speechGuardMs, splitTicketNumber } from './speech.js';
+import { AnnouncementQueue, announcementText, CallTracker, enNumberWords, guardedSpeech, jaCounterReading, jaCounterWords, jaNumberWords, jaTicketReading, MAX_LATE_MS, pickVoice, SPEECH_START_MS, speechGuardMs, splitTicketNumber, type VoiceResult } from './speech.js';
 
 const DEFAULT: AnnouncementConfig = {
   ja: '{number}番の方、{counter}番窓口へお越しください。{number}番の方、{counter}番窓口へお越しください。',
@@ -46,6 +46,17 @@ describe('Japanese reading of ticket numbers and counters', () => {
     expect(jaCounterReading('11')).toBe('11番窓口');
     expect(jaCounterWords('A')).toBe('エー');
     expect(jaCounterWords('B2')).toBe('ビー2');
+  });
+
+  it('reads digit by digit when the office chooses it, keeping every printed digit', () => {
+    expect(jaTicketReading('A-012', 'digits')).toBe('エー ゼロ イチ ニー番');
+    expect(jaTicketReading('B-1234', 'digits')).toBe('ビー イチ ニー サン ヨン番');
+    expect(jaTicketReading('A-1234')).toBe('エー 1234番');
+    expect(enNumberWords('A-012', 'digits')).toBe('A 0 1 2');
+    expect(announcementText(call(1, 'C-0507', '4'), { ...DEFAULT, english: true, reading: 'digits' })).toEqual({
+      ja: 'シー ゼロ ゴー ゼロ ナナ番の方、4番窓口へお越しください。シー ゼロ ゴー ゼロ ナナ番の方、4番窓口へお越しください。',
+      en: 'Number C 0 5 0 7, please come to counter 4.',
+    });
   });
 
   it('reads numbers for an English voice as letter then number', () => {
@@ -136,9 +147,10 @@ describe('CallTracker announces each call once', () => {
 });
 
 /** A fake world for the queue: a virtual clock and a log of what happened when. */
-function fakeWorld(speakMs = 300, opts: { failSpeech?: boolean; hangChime?: boolean } = {}) {
+function fakeWorld(speakMs = 300, opts: { failSpeech?: boolean; hangChime?: boolean; result?: VoiceResult } = {}) {
   let clock = 0;
   const log: { at: number; what: string }[] = [];
+  const results: string[] = [];
   const timers: { at: number; fn: () => void }[] = [];
   const sleep = (ms: number) => new Promise<void>((r) => timers.push({ at: clock + ms, fn: r }));
   async function runAll(): Promise<void> {
@@ -152,7 +164,7 @@ function fakeWorld(speakMs = 300, opts: { failSpeech?: boolean; hangChime?: bool
     }
   }
   const q = new AnnouncementQueue<CallRecord>({
-    show: (c) => log.push({ at: clock, what: `show ${c.display}@${c.counterLabel}` }),
+    speaking: (c) => log.push({ at: clock, what: c ? `speaking ${c.display}@${c.counterLabel}` : 'speaking none' }),
     chime: async (c) => {
       log.push({ at: clock, what: `chime ${c.display}` });
       if (opts.hangChime) throw new Error('no audio');
@@ -163,30 +175,43 @@ function fakeWorld(speakMs = 300, opts: { failSpeech?: boolean; hangChime?: bool
       if (opts.failSpeech) throw new Error('no voice');
       await sleep(speakMs);
       log.push({ at: clock, what: `end ${lang} ${text}` });
+      return opts.result ?? 'ok';
     },
     texts: (c) => [{ text: `${c.display}/${c.counterLabel}`, lang: 'ja' }],
+    result: (c, r) => results.push(`${c.display} ${r}`),
     sleep,
     now: () => clock,
-  }, { gapMs: 500, minMs: 3000 });
-  return { q, log, runAll };
+  }, { gapMs: 500 });
+  return { q, log, results, runAll };
 }
 
 describe('AnnouncementQueue', () => {
-  it('plays two calls pushed together one after the other, each showing and saying its own call', async () => {
+  it('speaks two calls pushed together one after the other, each its own call, never overlapping', async () => {
     const w = fakeWorld();
     w.q.push(call(1, 'A-001', '3'));
     w.q.push(call(2, 'A-002', '1'));
     await w.runAll();
     expect(w.log.map((l) => l.what)).toEqual([
-      'show A-001@3', 'chime A-001', 'start ja A-001/3', 'end ja A-001/3',
-      'show A-002@1', 'chime A-002', 'start ja A-002/1', 'end ja A-002/1',
+      'speaking A-001@3', 'chime A-001', 'start ja A-001/3', 'end ja A-001/3',
+      'speaking A-002@1', 'chime A-002', 'start ja A-002/1', 'end ja A-002/1', 'speaking none',
     ]);
     const end1 = w.log.find((l) => l.what === 'end ja A-001/3')!.at;
-    const show2 = w.log.find((l) => l.what === 'show A-002@1')!.at;
-    expect(show2).toBeGreaterThanOrEqual(end1 + 500);
-    // Each call holds the screen for at least minMs.
-    expect(show2).toBeGreaterThanOrEqual(3000);
+    const next = w.log.find((l) => l.what === 'speaking A-002@1')!.at;
+    expect(next).toBeGreaterThanOrEqual(end1 + 500);
+    // The queue no longer holds a call for a minimum time: only chime + speech + gap.
+    expect(next).toBe(1000 + 300 + 500);
+    expect(w.results).toEqual(['A-001 ok', 'A-002 ok']);
     expect(w.q.busy).toBe(false);
+  });
+
+  it('ten calls in a burst are each spoken once, in call order', async () => {
+    const w = fakeWorld(100);
+    const burst = Array.from({ length: 10 }, (_, i) => call(i + 1, `A-${String(i + 1).padStart(3, '0')}`, String(i + 1)));
+    w.q.push(...burst.slice(0, 4));
+    await new Promise((r) => setImmediate(r));
+    w.q.push(...burst.slice(4));
+    await w.runAll();
+    expect(w.log.filter((l) => l.what.startsWith('start')).map((l) => l.what)).toEqual(burst.map((c) => `start ja ${c.display}/${c.counterLabel}`));
   });
 
   it('a call arriving while one is spoken waits its turn', async () => {
@@ -197,22 +222,111 @@ describe('AnnouncementQueue', () => {
     w.q.push(call(2, 'B-001', '4'));
     expect(w.q.length).toBe(1);
     await w.runAll();
-    expect(w.log.filter((l) => l.what.startsWith('show')).map((l) => l.what)).toEqual(['show A-001@3', 'show B-001@4']);
+    expect(w.log.filter((l) => l.what.startsWith('speaking A') || l.what.startsWith('speaking B')).map((l) => l.what)).toEqual(['speaking A-001@3', 'speaking B-001@4']);
   });
 
-  it('without a voice the screen and the chime still go on for every call', async () => {
+  it('a voice that throws is reported failed and the chime still sounds for every call', async () => {
     const w = fakeWorld(300, { failSpeech: true });
     w.q.push(call(1, 'A-001', '3'), call(2, 'A-002', '1'));
     await w.runAll();
-    expect(w.log.filter((l) => !l.what.startsWith('start')).map((l) => l.what)).toEqual(['show A-001@3', 'chime A-001', 'show A-002@1', 'chime A-002']);
-    expect(w.log.find((l) => l.what === 'show A-002@1')!.at).toBeGreaterThanOrEqual(3000);
+    expect(w.log.filter((l) => l.what.startsWith('chime')).map((l) => l.what)).toEqual(['chime A-001', 'chime A-002']);
+    expect(w.results).toEqual(['A-001 failed', 'A-002 failed']);
+  });
+
+  it('reports the worst result of an announcement (no voice installed → unavailable)', async () => {
+    const w = fakeWorld(300, { result: 'unavailable' });
+    w.q.push(call(1, 'A-001', '3'));
+    await w.runAll();
+    expect(w.results).toEqual(['A-001 unavailable']);
   });
 
   it('a failing chime does not stop the voice', async () => {
     const w = fakeWorld(300, { hangChime: true });
     w.q.push(call(1, 'A-001', '3'));
     await w.runAll();
-    expect(w.log.map((l) => l.what)).toEqual(['show A-001@3', 'chime A-001', 'start ja A-001/3', 'end ja A-001/3']);
+    expect(w.log.map((l) => l.what)).toEqual(['speaking A-001@3', 'chime A-001', 'start ja A-001/3', 'end ja A-001/3', 'speaking none']);
+  });
+});
+
+describe('guardedSpeech: a speech engine that does not start or end in time fails, bounded', () => {
+  function fakeTimers() {
+    let clock = 0;
+    let next = 1;
+    const pending = new Map<number, { at: number; fn: () => void }>();
+    return {
+      timers: {
+        setTimeout: (fn: () => void, ms: number) => {
+          const id = next++;
+          pending.set(id, { at: clock + ms, fn });
+          return id;
+        },
+        clearTimeout: (h: unknown) => void pending.delete(h as number),
+      },
+      advance(ms: number) {
+        const until = clock + ms;
+        for (;;) {
+          const due = [...pending.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
+          if (!due) break;
+          pending.delete(due[0]);
+          clock = due[1].at;
+          due[1].fn();
+        }
+        clock = until;
+      },
+    };
+  }
+  type On = { start(): void; end(): void; error(): void };
+  function engine() {
+    const e = { on: null as On | null, cancelled: 0, speak: (_t: string, _l: 'ja' | 'en', on: On) => void (e.on = on), cancel: () => void e.cancelled++ };
+    return e;
+  }
+
+  it('ok when the engine starts and ends', async () => {
+    const t = fakeTimers();
+    const e = engine();
+    const p = guardedSpeech(e, 'テスト', 'ja', t.timers);
+    e.on!.start();
+    t.advance(1000);
+    e.on!.end();
+    await expect(p).resolves.toBe('ok');
+    expect(e.cancelled).toBe(0);
+  });
+
+  it('failed (and cancelled) when it never starts within SPEECH_START_MS', async () => {
+    const t = fakeTimers();
+    const e = engine();
+    const p = guardedSpeech(e, 'テスト', 'ja', t.timers);
+    t.advance(SPEECH_START_MS - 1);
+    let settled = false;
+    void p.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    t.advance(1);
+    await expect(p).resolves.toBe('failed');
+    expect(e.cancelled).toBe(1);
+  });
+
+  it('failed when it starts but never ends within speechGuardMs of starting; a late end changes nothing', async () => {
+    const t = fakeTimers();
+    const e = engine();
+    const text = 'エー 12番の方、3番窓口へお越しください。';
+    const p = guardedSpeech(e, text, 'ja', t.timers);
+    t.advance(2000);
+    e.on!.start();
+    t.advance(speechGuardMs(text));
+    await expect(p).resolves.toBe('failed');
+    e.on!.end();
+    expect(e.cancelled).toBe(1);
+  });
+
+  it('failed on an engine error or a throw', async () => {
+    const t = fakeTimers();
+    const e = engine();
+    const p = guardedSpeech(e, 'x', 'ja', t.timers);
+    e.on!.error();
+    await expect(p).resolves.toBe('failed');
+    const thrower = { speak: () => { throw new Error('boom'); }, cancel: () => undefined };
+    await expect(guardedSpeech(thrower, 'x', 'ja', t.timers)).resolves.toBe('failed');
   });
 });
 

@@ -3,9 +3,9 @@ import type { AnnouncementConfig, CallRecord } from '../common/types.js';
 /**
  * Pure helpers of the lobby display's voice: how a ticket number and a counter are read aloud,
  * the announcement text from the office template, which calls are new (announce each call once),
- * and the one announcement queue (never overlapping; each announcement shows and says exactly
- * the call it took from the queue). No browser APIs here: the app injects chime, speech and
- * screen, and the tests inject fakes.
+ * the one announcement queue (never overlapping; each announcement says exactly the call it took
+ * from the queue) and the bounds on a speech engine. No browser APIs here: the app injects chime,
+ * speech and marks, and the tests inject fakes.
  */
 
 /** Letters as Japanese speech engines should say them (エー ビー シー …, not "あ" or "えい"). */
@@ -26,20 +26,34 @@ function lettersKana(letters: string): string {
   return [...letters].map((l) => LETTER_KANA[l] ?? l).join('');
 }
 
+/** How an office has numbers read: as a whole number (12 → じゅうに) or digit by digit (1 2 → イチ ニー). */
+export type NumberReading = 'whole' | 'digits';
+
+/** Digits as a Japanese voice says them one by one (ニー and ゴー lengthened, as in phone numbers). */
+export const DIGIT_KANA = ['ゼロ', 'イチ', 'ニー', 'サン', 'ヨン', 'ゴー', 'ロク', 'ナナ', 'ハチ', 'キュウ'] as const;
+
+/** The digits of a ticket number as printed ("A-012" → "012"), or null. */
+function printedDigits(display: string): string | null {
+  const m = /(\d+)\s*$/.exec(display.normalize('NFKC'));
+  return m ? m[1]! : null;
+}
+
 /**
  * The ticket number as spoken inside a Japanese sentence, without 番: "A-012" → "エー 12".
- * Letters in katakana (a speech engine reads a bare "A" as "あ"), the number without leading
- * zeros so it is read as a number (じゅうに), not digit by digit.
+ * Letters in katakana (a speech engine reads a bare "A" as "あ"). 'whole' (default): the number
+ * without leading zeros so it is read as a number (じゅうに); 'digits': every printed digit
+ * in katakana ("エー ゼロ イチ ニー"), as some offices prefer for four-digit numbers.
  */
-export function jaNumberWords(display: string): string {
+export function jaNumberWords(display: string, reading: NumberReading = 'whole'): string {
   const p = splitTicketNumber(display);
   if (!p) return display;
-  return p.letters ? `${lettersKana(p.letters)} ${p.number}` : p.number;
+  const number = reading === 'digits' ? [...printedDigits(display)!].map((d) => DIGIT_KANA[Number(d)]).join(' ') : p.number;
+  return p.letters ? `${lettersKana(p.letters)} ${number}` : number;
 }
 
 /** The Japanese reading of a ticket number: "A-012" → "エー 12番". */
-export function jaTicketReading(display: string): string {
-  return `${jaNumberWords(display)}番`;
+export function jaTicketReading(display: string, reading: NumberReading = 'whole'): string {
+  return `${jaNumberWords(display, reading)}番`;
 }
 
 /** The counter label as spoken inside "{counter}番窓口": "3" → "3", "03" → "3", "A" → "エー". */
@@ -57,10 +71,11 @@ export function jaCounterReading(label: string): string {
 }
 
 /** English: "A-012" → "A 12" (an English voice says "A twelve"). */
-export function enNumberWords(display: string): string {
+export function enNumberWords(display: string, reading: NumberReading = 'whole'): string {
   const p = splitTicketNumber(display);
   if (!p) return display;
-  return p.letters ? `${[...p.letters].join(' ')} ${p.number}` : p.number;
+  const number = reading === 'digits' ? [...printedDigits(display)!].join(' ') : p.number;
+  return p.letters ? `${[...p.letters].join(' ')} ${number}` : number;
 }
 
 function fill(template: string, number: string, counter: string): string {
@@ -78,11 +93,12 @@ export interface AnnouncementText {
  * The number must be heard twice: a template that names it only once is said twice.
  */
 export function announcementText(call: Pick<CallRecord, 'display' | 'counterLabel'>, cfg: AnnouncementConfig): AnnouncementText {
+  const reading: NumberReading = cfg.reading === 'digits' ? 'digits' : 'whole';
   const jaTemplate = cfg.ja.trim() || '{number}番の方、{counter}番窓口へお越しください。';
-  let ja = fill(jaTemplate, jaNumberWords(call.display), jaCounterWords(call.counterLabel));
+  let ja = fill(jaTemplate, jaNumberWords(call.display, reading), jaCounterWords(call.counterLabel));
   if (jaTemplate.split('{number}').length - 1 < 2) ja = `${ja}${/[。．.!！?？]$/.test(ja) ? '' : '。'}${ja}`;
   const enTemplate = cfg.en.trim() || 'Number {number}, please come to counter {counter}.';
-  const en = cfg.english ? fill(enTemplate, enNumberWords(call.display), call.counterLabel.normalize('NFKC').trim().replace(/^0+(?=\d)/, '')) : null;
+  const en = cfg.english ? fill(enTemplate, enNumberWords(call.display, reading), call.counterLabel.normalize('NFKC').trim().replace(/^0+(?=\d)/, '')) : null;
   return { ja, en };
 }
 
@@ -125,14 +141,19 @@ export class CallTracker {
   }
 }
 
+/** How one announcement's voice went: spoken, failed (did not start or end in time, error), or no voice to speak with. */
+export type VoiceResult = 'ok' | 'failed' | 'unavailable';
+
 export interface AnnouncerDeps<C> {
-  /** The screen switches to this call: the moment its announcement starts. */
-  show(call: C): void;
+  /** The voice starts on this call (null: the queue is idle). The screen marks it; it never waits for it. */
+  speaking(call: C | null): void;
   /** Resolves when the chime has sounded (or at once when sound cannot play). */
   chime(call: C): Promise<void>;
-  /** Resolves when the text has been spoken, or failed; must never hang for good. */
-  speak(text: string, lang: 'ja' | 'en'): Promise<void>;
+  /** Speak a text; resolves with how it went and must never hang for good (see guardedSpeech). */
+  speak(text: string, lang: 'ja' | 'en'): Promise<VoiceResult>;
   texts(call: C): { text: string; lang: 'ja' | 'en' }[];
+  /** After each announcement: the worst result of its texts ('ok' when there was nothing to say). */
+  result?(call: C, result: VoiceResult): void;
   sleep(ms: number): Promise<void>;
   now(): number;
   /** Called when the queue has run dry. */
@@ -142,15 +163,17 @@ export interface AnnouncerDeps<C> {
 export interface AnnouncerOptions {
   /** Silence after each announcement, so two calls do not run into each other. */
   gapMs: number;
-  /** Each call stays the large number at least this long (with no voice the chime alone is short). */
-  minMs: number;
 }
 
-export const DEFAULT_ANNOUNCER: AnnouncerOptions = { gapMs: 700, minMs: 4000 };
+export const DEFAULT_ANNOUNCER: AnnouncerOptions = { gapMs: 600 };
+
+const WORST: Record<VoiceResult, number> = { ok: 0, unavailable: 1, failed: 2 };
 
 /**
- * One queue, one announcement at a time. Each step takes exactly one call from the queue, shows
- * it, chimes, speaks its texts and waits; a failing chime or voice never stops the queue.
+ * One voice queue, one announcement at a time, each call once, in the order the calls were made.
+ * The queue only speaks: the screen shows every call as soon as the snapshot brings it and never
+ * waits for the voice (the old rule "the number switches when its announcement starts" held a
+ * burst of calls back for minutes). A failing chime or voice never stops the queue.
  */
 export class AnnouncementQueue<C> {
   private readonly pending: C[] = [];
@@ -177,11 +200,10 @@ export class AnnouncementQueue<C> {
     await Promise.resolve();
     try {
       for (let call = this.pending.shift(); call !== undefined; call = this.pending.shift()) {
-        const started = this.deps.now();
         try {
-          this.deps.show(call);
+          this.deps.speaking(call);
         } catch {
-          /* the screen is React's business; the voice goes on */
+          /* the mark is React's business; the voice goes on */
         }
         await this.deps.chime(call).catch(() => undefined);
         let texts: { text: string; lang: 'ja' | 'en' }[] = [];
@@ -190,15 +212,81 @@ export class AnnouncementQueue<C> {
         } catch {
           texts = [];
         }
-        for (const t of texts) await this.deps.speak(t.text, t.lang).catch(() => undefined);
-        const elapsed = this.deps.now() - started;
-        await this.deps.sleep(Math.max(this.opts.gapMs, this.opts.minMs - elapsed));
+        let result: VoiceResult = 'ok';
+        for (const t of texts) {
+          const r = await this.deps.speak(t.text, t.lang).catch((): VoiceResult => 'failed');
+          if (WORST[r] > WORST[result]) result = r;
+        }
+        try {
+          this.deps.result?.(call, result);
+        } catch {
+          /* reporting must not stop the voice */
+        }
+        await this.deps.sleep(this.opts.gapMs);
       }
     } finally {
       this.running = false;
+      try {
+        this.deps.speaking(null);
+      } catch {
+        /* as above */
+      }
       this.deps.idle?.();
     }
   }
+}
+
+/** A speech engine as guardedSpeech sees it: start speaking, report start / end / error once each. */
+export interface SpeechEngine {
+  speak(text: string, lang: 'ja' | 'en', on: { start(): void; end(): void; error(): void }): void;
+  cancel(): void;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Speech that has not started this long after it was asked for is taken as failed (a stuck or muted engine). */
+export const SPEECH_START_MS = 3000;
+
+/**
+ * Speak with two bounds: the engine must start within SPEECH_START_MS and end within
+ * speechGuardMs(text) of starting. Past either bound (or on an error) the speech is cancelled and
+ * the result is 'failed', so the queue goes on and the display can show and report it.
+ */
+export function guardedSpeech(engine: SpeechEngine, text: string, lang: 'ja' | 'en', timers: Timers, startMs = SPEECH_START_MS): Promise<VoiceResult> {
+  return new Promise<VoiceResult>((resolve) => {
+    let done = false;
+    let timer: unknown = null;
+    const finish = (r: VoiceResult) => {
+      if (done) return;
+      done = true;
+      if (timer !== null) timers.clearTimeout(timer);
+      if (r === 'failed') {
+        try {
+          engine.cancel();
+        } catch {
+          /* nothing to cancel */
+        }
+      }
+      resolve(r);
+    };
+    timer = timers.setTimeout(() => finish('failed'), startMs);
+    try {
+      engine.speak(text, lang, {
+        start: () => {
+          if (done) return;
+          if (timer !== null) timers.clearTimeout(timer);
+          timer = timers.setTimeout(() => finish('failed'), speechGuardMs(text));
+        },
+        end: () => finish('ok'),
+        error: () => finish('failed'),
+      });
+    } catch {
+      finish('failed');
+    }
+  });
 }
 
 /** What the display needs to know of a voice (a SpeechSynthesisVoice, or a fake in tests). */
@@ -226,7 +314,10 @@ export function pickVoice<V extends VoiceInfo>(voices: readonly V[], lang: 'ja' 
   return [...candidates].sort((a, b) => score(b) - score(a))[0]!;
 }
 
-/** How long speech may take before the display gives up on it (a stuck engine must not stop the queue). */
+/**
+ * How long speech may take, once started, before the display gives up on it (a stuck engine must
+ * not stop the queue): Japanese at rate 0.9 says about 7 characters a second; twice that time is allowed.
+ */
 export function speechGuardMs(text: string): number {
-  return 5000 + text.length * 300;
+  return 3000 + text.length * 250;
 }

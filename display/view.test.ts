@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord, PublicSnapshot } from '../common/types.js';
-import { callMatches, dayIn, officeClock, parseDisplayOptions, recentList, todaysCalls, visibleCounters, visibleServices } from './view.js';
+import { callBoard, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices } from './view.js';
 
 const T0 = Date.UTC(2026, 2, 24, 0, 30); // 09:30 in Tokyo
 
@@ -27,14 +27,16 @@ const snap = {
 
 describe('display options', () => {
   it('reads services, counters, sound and recent from the URL', () => {
-    expect(parseDisplayOptions('?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka')).toEqual({ services: ['chuo-A', 'chuo-B'], counters: ['chuo-c1'], sound: false, recent: 8, voice: 'Haruka' });
-    expect(parseDisplayOptions('')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null });
-    expect(parseDisplayOptions('?services=&recent=999&sound=on')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null });
+    expect(parseDisplayOptions('?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka&slots=6&rotate=on')).toEqual({ services: ['chuo-A', 'chuo-B'], counters: ['chuo-c1'], sound: false, recent: 8, voice: 'Haruka', slots: 6, rotate: true });
+    expect(parseDisplayOptions('')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null, slots: null, rotate: false });
+    expect(parseDisplayOptions('?services=&recent=999&sound=on&slots=99&rotate=maybe')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null, slots: null, rotate: false });
   });
 
   it('falls back to the device config, the URL winning', () => {
     expect(parseDisplayOptions('', { services: ['chuo-E', 'chuo-F'], sound: false })).toMatchObject({ services: ['chuo-E', 'chuo-F'], sound: false });
     expect(parseDisplayOptions('?services=chuo-A', { services: 'chuo-E' }).services).toEqual(['chuo-A']);
+    expect(parseDisplayOptions('', { rotate: true, slots: 5 })).toMatchObject({ rotate: true, slots: 5 });
+    expect(parseDisplayOptions('?rotate=off', { rotate: true }).rotate).toBe(false);
   });
 });
 
@@ -67,20 +69,51 @@ describe('what a limited display shows', () => {
     expect(dayIn(Date.UTC(2026, 2, 24, 15, 0), 'Asia/Tokyo')).toBe('2026-03-25');
   });
 
-  it('lists earlier calls newest first, never those not yet announced', () => {
-    const calls = [1, 2, 3, 4, 5].map((i) => call(i, 'chuo-A', 'chuo-c3'));
-    expect(recentList(calls, calls[2]!, 6).map((c) => c.callId)).toEqual([2, 1]);
-    expect(recentList(calls, calls[4]!, 2).map((c) => c.callId)).toEqual([4, 3]);
-    expect(recentList(calls, null, 6)).toEqual([]);
+  it('puts every call on the board at once, newest first: slots, then earlier calls', () => {
+    const calls = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => call(i, 'chuo-A', `chuo-c${i}`));
+    const b = callBoard(calls, 8, 6);
+    expect(b.now.map((c) => c.callId)).toEqual([10, 9, 8, 7, 6, 5, 4, 3]);
+    expect(b.earlier.map((c) => c.callId)).toEqual([2, 1]);
+    expect(callBoard(calls, 4, 2).earlier.map((c) => c.callId)).toEqual([6, 5]);
+    expect(callBoard([], 4, 6)).toEqual({ now: [], earlier: [] });
   });
 
-  it('lists each number once, and not the number on screen (a recall is not listed under itself)', () => {
+  it('lists each number once, at its latest call: a recall moves it to the top', () => {
     const a1 = call(1, 'chuo-A', 'chuo-c3');
     const b2 = call(2, 'chuo-B', 'chuo-c1');
     const a1recall = { ...a1, callId: 3, recall: true };
-    const b2recall = { ...b2, callId: 4, recall: true };
-    expect(recentList([a1, b2, a1recall], a1recall, 6).map((c) => c.callId)).toEqual([2]);
-    expect(recentList([a1, b2, a1recall, b2recall, call(5, 'chuo-C', 'chuo-c4')], call(5, 'chuo-C', 'chuo-c4'), 6).map((c) => c.callId)).toEqual([4, 3]);
+    const b = callBoard([a1, b2, a1recall], 4, 6);
+    expect(b.now.map((c) => [c.callId, c.recall])).toEqual([[3, true], [2, false]]);
+    expect(b.earlier).toEqual([]);
+  });
+
+  it('sizes the slots to the counters shown, 4 to 8, unless set', () => {
+    expect(slotCount(1, null)).toBe(4);
+    expect(slotCount(10, null)).toBe(5);
+    expect(slotCount(14, null)).toBe(7);
+    expect(slotCount(20, null)).toBe(8);
+    expect(slotCount(20, 4)).toBe(4);
+  });
+
+  it('lists no-show numbers of this display, not those called again since', () => {
+    const s = {
+      noShows: [
+        { display: 'A-010', serviceId: 'chuo-A', counterId: 'chuo-c3', at: T0 + 50 },
+        { display: 'B-004', serviceId: 'chuo-B', counterId: 'chuo-c4', at: T0 + 40 },
+        { display: 'A-002', serviceId: 'chuo-A', counterId: 'chuo-c1', at: T0 + 10 },
+      ],
+      recentCalls: [call(9, 'chuo-A', 'chuo-c1', T0 + 20)].map((c) => ({ ...c, display: 'A-002' })),
+    };
+    expect(visibleNoShows(s, { services: null, counters: null }, 8).map((n) => n.display)).toEqual(['A-010', 'B-004']);
+    expect(visibleNoShows(s, { services: ['chuo-B'], counters: null }, 8).map((n) => n.display)).toEqual(['B-004']);
+    expect(visibleNoShows(s, { services: null, counters: ['chuo-c3'] }, 8).map((n) => n.display)).toEqual(['A-010']);
+    expect(visibleNoShows(s, { services: null, counters: null }, 1)).toHaveLength(1);
+  });
+
+  it('rotates only through languages every service is named in; the guide exists in each', () => {
+    expect(rotationLangs([{ name: { ja: '転入', en: 'Moving in', zh: '迁入' } }, { name: { ja: '住民票', en: 'Residence certificate' } }])).toEqual(['ja', 'en']);
+    expect(rotationLangs([])).toEqual(['ja']);
+    for (const l of rotationLangs([{ name: { ja: 'a', en: 'a', zh: 'a', ko: 'a', vi: 'a', 'ja-easy': 'a' } }])) expect(NO_SHOW_GUIDE[l]).toBeTruthy();
   });
 });
 

@@ -1,4 +1,5 @@
-import type { CallRecord, PublicCounter, PublicService, PublicSnapshot } from '../common/types.js';
+import type { CallRecord, Lang, LocalizedText, NoShowRecord, PublicCounter, PublicService, PublicSnapshot } from '../common/types.js';
+import { LANGS } from '../common/types.js';
 
 /**
  * Pure view rules of the lobby display: which services, counters and calls this display shows
@@ -16,9 +17,25 @@ export interface DisplayOptions {
   recent: number;
   /** Part of a voice name to prefer (e.g. "Haruka"); null = the best Japanese voice on the machine. */
   voice: string | null;
+  /** "Now calling" slots (4–8); null = sized to the counters shown (slotCount). */
+  slots: number | null;
+  /** Rotate service names and guide lines through the office's languages (off by default). */
+  rotate: boolean;
 }
 
 export const DEFAULT_RECENT = 6;
+export const MIN_SLOTS = 4;
+export const MAX_SLOTS = 8;
+/** A landscape screen holds three rows of slots at 10 m sizes (with the earlier-calls row, ten calls in all). */
+export const LANDSCAPE_MAX_SLOTS = 6;
+
+function flag(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') return null;
+  if (/^(on|1|true|yes)$/i.test(v)) return true;
+  if (/^(off|0|false|no)$/i.test(v)) return false;
+  return null;
+}
 
 function list(v: unknown): string[] | null {
   const raw = Array.isArray(v) ? v.map(String).join(',') : typeof v === 'string' ? v : null;
@@ -28,8 +45,8 @@ function list(v: unknown): string[] | null {
 }
 
 /**
- * Options from the URL (`?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka`),
- * falling back to the device's config (`{services, counters, sound, recent, voice}` set by an administrator).
+ * Options from the URL (`?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka&slots=6&rotate=on`),
+ * falling back to the device's config (`{services, counters, sound, recent, voice, slots, rotate}` set by an administrator).
  */
 export function parseDisplayOptions(search: string, config: Record<string, unknown> = {}): DisplayOptions {
   const q = new URLSearchParams(search);
@@ -41,7 +58,23 @@ export function parseDisplayOptions(search: string, config: Record<string, unkno
     sound: !(soundRaw && /^(off|0|false|no)$/i.test(soundRaw)),
     recent: Number.isInteger(recentRaw) && recentRaw >= 0 && recentRaw <= 20 ? recentRaw : DEFAULT_RECENT,
     voice: q.get('voice') || (typeof config.voice === 'string' && config.voice) || null,
+    slots: slotsOption(q.get('slots') ?? config.slots),
+    rotate: flag(q.get('rotate')) ?? flag(config.rotate) ?? false,
   };
+}
+
+function slotsOption(v: unknown): number | null {
+  const n = Number(v);
+  return v !== null && v !== undefined && v !== '' && Number.isInteger(n) && n >= MIN_SLOTS && n <= MAX_SLOTS ? n : null;
+}
+
+/**
+ * How many "now calling" slots: the option, or one for every two counters shown, 4 to 8. At
+ * opening every counter calls at once; the slots and the earlier-calls row together hold them all.
+ */
+export function slotCount(counters: number, option: number | null): number {
+  if (option !== null) return option;
+  return Math.min(MAX_SLOTS, Math.max(MIN_SLOTS, Math.ceil(counters / 2)));
 }
 
 /** Does this call belong on this display? Both filters must agree when both are set. */
@@ -81,22 +114,44 @@ export function todaysCalls(snap: Pick<PublicSnapshot, 'recentCalls' | 'business
 }
 
 /**
- * The earlier calls listed under the large number, newest first: only calls already announced
- * (up to the one on screen), so the list never runs ahead of the voice. Each number appears once
- * (its latest call or recall), and the number on screen is not repeated in the list.
+ * What the calls area shows, newest first: the "now calling" slots and the earlier calls after
+ * them. Every call is there as soon as a snapshot brings it; the voice never holds it back. Each
+ * number appears once, at its latest call (a recall moves it to the top, marked 再).
  */
-export function recentList(calls: readonly CallRecord[], shown: Pick<CallRecord, 'callId' | 'display'> | null, max: number): CallRecord[] {
-  if (shown === null) return [];
-  const seen = new Set<string>([shown.display]);
-  const out: CallRecord[] = [];
-  for (const c of [...calls].filter((c) => c.callId < shown.callId).sort((a, b) => b.callId - a.callId)) {
-    if (out.length >= max) break;
+export function callBoard(calls: readonly CallRecord[], slots: number, earlier: number): { now: CallRecord[]; earlier: CallRecord[] } {
+  const seen = new Set<string>();
+  const list: CallRecord[] = [];
+  for (const c of [...calls].sort((a, b) => b.callId - a.callId)) {
     if (seen.has(c.display)) continue;
     seen.add(c.display);
-    out.push(c);
+    list.push(c);
+    if (list.length >= slots + earlier) break;
   }
-  return out;
+  return { now: list.slice(0, slots), earlier: list.slice(slots) };
 }
+
+/** No-show numbers on this display (its services / counters), newest first; a number called again since is not listed. */
+export function visibleNoShows(snap: Pick<PublicSnapshot, 'noShows' | 'recentCalls'>, o: Pick<DisplayOptions, 'services' | 'counters'>, max: number): NoShowRecord[] {
+  return (snap.noShows ?? [])
+    .filter((n) => (!o.services || o.services.includes(n.serviceId)) && (!o.counters || (n.counterId !== null && o.counters.includes(n.counterId))))
+    .filter((n) => !snap.recentCalls.some((c) => c.display === n.display && c.at > n.at))
+    .slice(0, max);
+}
+
+/** The languages the rotation goes through: Japanese, then each language the services are named in. */
+export function rotationLangs(services: readonly { name: LocalizedText }[]): Lang[] {
+  return LANGS.filter((l) => l === 'ja' || (services.length > 0 && services.every((s) => !!s.name[l]?.trim())));
+}
+
+/** The guide line for no-show numbers, in each kiosk language. */
+export const NO_SHOW_GUIDE: Record<Lang, string> = {
+  ja: 'お近くの職員にお声がけください',
+  en: 'Please speak to a member of staff',
+  zh: '请联系附近的工作人员',
+  ko: '가까운 직원에게 말씀해 주십시오',
+  vi: 'Vui lòng liên hệ nhân viên gần nhất',
+  'ja-easy': 'ちかくの しょくいんに こえを かけて ください',
+};
 
 /** "3月24日(火)" and "09:30" in the office time zone. */
 export function officeClock(at: number, timeZone: string): { date: string; time: string } {

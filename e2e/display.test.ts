@@ -24,7 +24,7 @@ function fakeSpeech(opts: { voices: boolean }): void {
   const rec = { utterances: [] as unknown[], chimes: [] as unknown[], overlaps: 0 };
   (window as unknown as { __rec: typeof rec }).__rec = rec;
   const text = (sel: string) => document.querySelector(sel)?.textContent ?? null;
-  const screen = () => ({ number: text('[data-testid="now-number"]'), counter: text('[data-testid="now-counter"]'), label: text('.now-label'), c1: text('[data-counter="chuo-c1"] .current') });
+  const screen = () => ({ number: text('[data-testid="now-number"]'), counter: text('[data-testid="now-counter"]'), label: text('[data-testid="slot"]:first-child [data-testid="recall-mark"]'), c1: text('[data-counter="chuo-c1"] .current') });
   (window as unknown as { __madoguchiChime: (info: unknown) => void }).__madoguchiChime = (info) => rec.chimes.push({ at: Date.now(), info, screen: screen() });
   const voices = opts.voices ? [{ lang: 'ja-JP', name: 'Fake Kyoko', localService: true, default: true, voiceURI: 'fake-ja' }, { lang: 'en-US', name: 'Fake Sam', localService: true, default: false, voiceURI: 'fake-en' }] : [];
   let busy = false;
@@ -118,7 +118,7 @@ describe('lobby display with a real server', () => {
     await srv?.close();
   });
 
-  it('two calls 50 ms apart are announced in order, each with its own number and counter, never overlapping; a recall is announced again', async () => {
+  it('two calls 50 ms apart are both on screen at once, announced in order, each with its own number and counter, never overlapping; a recall is announced again', async () => {
     expect(await issue(srv.url, srv.kioskToken, 'chuo-A', 2)).toEqual(['A-001', 'A-002']);
     const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken);
     await expect(page.getByTestId('now-number').textContent()).resolves.toBe('—');
@@ -138,20 +138,17 @@ describe('lobby display with a real server', () => {
     expect(r.chimes.map((c) => c.info.display)).toEqual(['A-001', 'A-002']);
     expect(r.chimes[0]!.at).toBeLessThanOrEqual(u1.start!);
     expect(r.chimes[1]!.at).toBeGreaterThanOrEqual(u1.end!);
-    // The large number switched when its own announcement started, not when the snapshot came:
-    // while A-001 was being announced, counter 1 already showed A-002 in the snapshot.
-    expect(r.chimes[0]!.screen).toMatchObject({ number: 'A-001', counter: '3番窓口' });
-    expect(u1.screen).toMatchObject({ number: 'A-001', counter: '3番窓口', c1: 'A-002' });
-    expect(r.chimes[1]!.screen).toMatchObject({ number: 'A-002', counter: '1番窓口' });
-    expect(u2.screen).toMatchObject({ number: 'A-002', counter: '1番窓口' });
-    // The earlier call is listed below.
-    await waitForText(page, '[data-testid="recent"] li', 'A-001');
+    // The screen does not wait for the voice (issue 11): while A-001 is being announced, the newest
+    // slot already shows A-002 at 1番, and A-001 is in the slot below it.
+    expect(u1.screen).toMatchObject({ number: 'A-002', counter: '1番', c1: '▶A-002' });
+    expect(u2.screen).toMatchObject({ number: 'A-002', counter: '1番' });
+    expect(await page.locator('[data-testid="slot"] .num').allTextContents()).toEqual(['A-002', 'A-001']);
 
     await counterCmd(srv.url, clerk1, 'chuo-c3', 'recall');
     const r2 = await pollPage(page, (x) => x.utterances.length >= 3 && !!x.utterances[2]!.end && x, 20_000, 'recall announcement');
     expect(r2.utterances[2]!.text).toBe(u1.text);
     expect(r2.utterances[2]!.start!).toBeGreaterThanOrEqual(u2.end!);
-    expect(r2.utterances[2]!.screen).toMatchObject({ number: 'A-001', counter: '3番窓口', label: '再呼出 Recall' });
+    expect(r2.utterances[2]!.screen).toMatchObject({ number: 'A-001', counter: '3番', label: '再 Recall' });
     expect(r2.chimes).toHaveLength(3);
 
     // A fresh load (or a reconnect) shows the latest call but announces nothing old again.
@@ -165,7 +162,7 @@ describe('lobby display with a real server', () => {
     await ctx.close();
   }, 90_000);
 
-  it('with no voice installed the chime sounds and the screen switches for every call', async () => {
+  it('with no voice installed the chime sounds for every call, both are on screen, and the display says its voice is off', async () => {
     await issue(srv.url, srv.kioskToken, 'chuo-A', 2);
     const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken, { voices: false });
     await counterCmd(srv.url, clerk1, 'chuo-c3', 'done').catch(() => undefined); // idle when run alone
@@ -174,12 +171,15 @@ describe('lobby display with a real server', () => {
     const b = await counterCmd(srv.url, clerk2, 'chuo-c1', 'call-next');
     const r = await pollPage(page, (x) => x.chimes.length >= 2 && x, 20_000, 'two chimes');
     expect(r.chimes.map((c) => c.info.display)).toEqual([a.display, b.display]);
-    expect(r.chimes.map((c) => c.screen.number)).toEqual([a.display, b.display]);
     expect(r.utterances).toEqual([]);
     await waitForText(page, '[data-testid="now-number"]', String(b.display));
-    // The new call is highlighted for a few seconds, then the panel calms down (the number stays).
-    await page.locator('.now.highlight').waitFor({ timeout: 2000 });
-    await page.locator('.now.highlight').waitFor({ state: 'detached', timeout: 12_000 });
+    expect(await page.locator('[data-testid="slot"] .num').allTextContents()).toEqual(expect.arrayContaining([a.display, b.display]));
+    // No voice is a voice failure: the screen says so (the floor learns it through display:voice).
+    await page.getByTestId('voice-fault').waitFor({ timeout: 5000 });
+    expect(await page.getByTestId('voice-fault').getAttribute('data-reason')).toBe('unavailable');
+    // The new call is marked ★ 新 for a few seconds, then the slot calms down (the number stays).
+    await page.locator('.slot.new').first().waitFor({ timeout: 2000 });
+    await page.locator('.slot.new').first().waitFor({ state: 'detached', timeout: 14_000 });
     expect(await page.getByTestId('now-number').textContent()).toBe(b.display);
     await ctx.close();
   }, 60_000);
@@ -240,14 +240,14 @@ describe('lobby display with a real server', () => {
     await counterCmd(srv.url, clerk1, 'chuo-c3', 'done').catch(() => undefined);
     const { ctx, page } = await openDisplay(browser, srv.url, srv.displayToken);
     const last = await counterCmd(srv.url, clerk1, 'chuo-c3', 'call-next');
-    // Wait until the last call is on the large panel, highlighted.
+    // Wait until the last call is announced and on top, marked new.
     await pollPage(page, (x) => x.chimes.some((c) => c.info.display === last.display) && x, 60_000, 'last call announced');
-    await page.locator('.now.highlight').waitFor({ timeout: 5000 });
+    await waitForText(page, '[data-testid="now-number"]', String(last.display));
     await waitForText(page, '[data-testid="ticker"]', '混み合って');
     await screenshot(page, 'display-1920x1080');
     // Everything the room needs is on screen and nothing spills out of it.
     const box = await page.getByTestId('now-number').boundingBox();
-    expect(box!.height).toBeGreaterThan(200);
+    expect(box!.height).toBeGreaterThan(60);
     const overflow = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await page.locator('[data-testid="counters"] li').count()).toBe(11);
@@ -261,7 +261,7 @@ describe('lobby display with a real server', () => {
     const overflowP = await portrait.page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
     expect(overflowP).toBeLessThanOrEqual(0);
     const boxP = await portrait.page.getByTestId('now-number').boundingBox();
-    expect(boxP!.height).toBeGreaterThan(200);
+    expect(boxP!.height).toBeGreaterThan(60);
     await portrait.ctx.close();
   }, 120_000);
 
@@ -386,8 +386,8 @@ describe('lobby display across a server crash and restart', () => {
       await waitForText(page, '[data-testid="now-number"]', 'A-002', 20_000);
       const r = await pollPage(page, (x) => x.utterances.length >= 1 && !!x.utterances[0]!.end && x, 20_000, 'announcement after restart');
       expect(r.utterances.map((u) => u.text)).toEqual(['エー 2番の方、3番窓口へお越しください。エー 2番の方、3番窓口へお越しください。']);
-      expect(await page.locator('[data-counter="chuo-c3"] .current').textContent()).toBe('A-002');
-      await waitForText(page, '[data-testid="recent"] li', String(before.display));
+      expect(await page.locator('[data-counter="chuo-c3"] .current').textContent()).toBe('▶A-002'); // ▶: being called (not yet served), in words as well as colour
+      await waitForText(page, '[data-testid="slot"] .num', String(before.display)); // the earlier call stays on screen, in the slot below
       await screenshot(page, 'display-after-restart');
     } finally {
       await browser.close();

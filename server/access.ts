@@ -103,6 +103,9 @@ export interface SocketRoute {
 export const SOCKET_ROUTES: SocketRoute[] = [
   { event: 'office:subscribe', roles: ANYONE },
   { event: 'session:whoami', roles: ANYONE },
+  // Lobby display voice health (issue 11): a display reports, staff read it on the floor.
+  { event: 'display:voice', roles: ['display'] },
+  { event: 'display:voice-status', roles: STAFF },
   ...COMMAND_ROUTES.map((c) => ({ event: c.name, roles: c.roles })),
 ];
 

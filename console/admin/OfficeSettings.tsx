@@ -62,6 +62,12 @@ export function OfficeSettings({ config, onSaved }: { config: OfficeConfig; onSa
         <Field label={t('announcementJa')}><textarea rows={2} value={announcement.ja} onChange={(e) => setAnnouncement({ ...announcement, ja: e.target.value })} name="announcement.ja" className="adm-wide" /></Field>
         <Field label={t('announcementEn')}><textarea rows={2} value={announcement.en} onChange={(e) => setAnnouncement({ ...announcement, en: e.target.value })} name="announcement.en" className="adm-wide" /></Field>
         <label className="adm-check"><input type="checkbox" checked={announcement.english} onChange={(e) => setAnnouncement({ ...announcement, english: e.target.checked })} /> {t('announcementEnglish')}</label>
+        <Field label={t('announcementReading')}>
+          <select name="announcement.reading" value={announcement.reading ?? 'whole'} onChange={(e) => setAnnouncement({ ...announcement, reading: e.target.value === 'digits' ? 'digits' : 'whole' })}>
+            <option value="whole">{t('readingWhole')}</option>
+            <option value="digits">{t('readingDigits')}</option>
+          </select>
+        </Field>
       </fieldset>
       <fieldset>
         <legend>{t('texts')}</legend>

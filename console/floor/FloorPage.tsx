@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../common/errors.js';
 import type { CommandName } from '../../common/schemas.js';
-import type { StaffCounter, StaffInfo, StaffSnapshot, StaffStepView } from '../../common/types.js';
+import type { DisplayVoiceStatus, StaffCounter, StaffInfo, StaffSnapshot, StaffStepView } from '../../common/types.js';
 import { formatDuration, useServerNow } from '../../counter/format.js';
 import { api, ApiError } from '../../web/api.js';
 import { i18next, pick } from '../../web/i18n.js';
-import { useLiveOffice } from '../../web/socket.js';
+import { useLiveOffice, type AppSocket } from '../../web/socket.js';
 import { floorT, type FloorKey } from './i18n.js';
 import './floor.css';
 
@@ -19,7 +19,7 @@ const LANG_KEY = 'madoguchi.console.lang';
 const QUEUE_ROWS = 14;
 
 export interface FloorAlert {
-  kind: 'wait' | 'idle';
+  kind: 'wait' | 'idle' | 'voice';
   key: string;
   text: string;
 }
@@ -42,6 +42,28 @@ export function floorAlerts(snap: StaffSnapshot, now: number, lang: string): Flo
     out.push({ kind: 'idle', key: `i-${c.id}`, text: floorT(lang, 'alertIdle', { counter: pick(c.name, lang), n, svc: waitingFor.map((s) => s!.prefix).join('・') }) });
   }
   return out;
+}
+
+/** Alerts for lobby displays whose last announcement failed (display:voice). */
+export function voiceAlerts(voices: readonly DisplayVoiceStatus[], lang: string): FloorAlert[] {
+  return voices.filter((v) => !v.ok).map((v) => ({ kind: 'voice' as const, key: `v-${v.deviceId}`, text: floorT(lang, 'alertVoice', { name: v.deviceName, number: v.display ?? '—' }) }));
+}
+
+/** Every display's last voice result: asked once connected, then pushed by the server on each report. */
+function useDisplayVoices(socket: AppSocket | null, connected: boolean): DisplayVoiceStatus[] {
+  const [voices, setVoices] = useState<DisplayVoiceStatus[]>([]);
+  useEffect(() => {
+    if (!socket || !connected) return;
+    const on = (list: DisplayVoiceStatus[]) => setVoices(list);
+    socket.on('display:voice-reported', on);
+    socket.emit('display:voice-status', {}, (reply) => {
+      if ('data' in reply) setVoices(reply.data);
+    });
+    return () => {
+      socket.off('display:voice-reported', on);
+    };
+  }, [socket, connected]);
+  return voices;
 }
 
 function useLang(): [string, () => void] {
@@ -74,6 +96,7 @@ export function FloorPage({ staff }: { staff: StaffInfo }) {
   const t = (k: FloorKey, v?: Record<string, string | number>) => floorT(lang, k, v);
   const officeId = useOfficeId(staff);
   const live = useLiveOffice<StaffSnapshot>(officeId);
+  const voices = useDisplayVoices(live.socket, live.connected);
   const snap = live.snapshot;
   const now = useServerNow(snap?.now);
   const [busy, setBusy] = useState(false);
@@ -94,7 +117,7 @@ export function FloorPage({ staff }: { staff: StaffInfo }) {
   };
 
   if (!snap) return <main className="floor"><p>{live.connected ? '…' : t('offline')}</p></main>;
-  const alerts = floorAlerts(snap, now, lang);
+  const alerts = [...floorAlerts(snap, now, lang), ...voiceAlerts(voices, lang)];
   const disabled = !live.connected || busy;
   const svcOf = (id: string) => snap.services.find((s) => s.id === id);
 
@@ -112,7 +135,16 @@ export function FloorPage({ staff }: { staff: StaffInfo }) {
       {error && <div className="floor-error" role="alert" data-testid="floor-error">{error}</div>}
       <section className={`alerts ${alerts.length ? 'has' : ''}`} data-testid="alerts" aria-label={t('alerts')}>
         <b>{t('alerts')}</b>
-        {alerts.length === 0 ? <span className="ok">{t('noAlerts')}</span> : alerts.map((a) => <span key={a.key} className={`alert a-${a.kind}`} data-alert={a.key}>{a.kind === 'wait' ? '⚠' : '●'} {a.text}</span>)}
+        {alerts.length === 0 ? <span className="ok">{t('noAlerts')}</span> : alerts.map((a) => <span key={a.key} className={`alert a-${a.kind}`} data-alert={a.key}>{a.kind === 'idle' ? '●' : '⚠'} {a.text}</span>)}
+      </section>
+      <section className="display-voice" data-testid="display-voice" aria-label={t('displayVoice')}>
+        <b>{t('displayVoice')}</b>
+        {voices.length === 0 ? <span className="muted">{t('voiceNone')}</span> : voices.map((v) => (
+          <span key={v.deviceId} className={v.ok ? 'ok' : 'bad'} data-device={v.deviceId} data-ok={v.ok ? 'true' : 'false'}>
+            {v.ok ? '✓' : '⚠'} {v.deviceName}: {v.ok ? t('voiceOk') : t(v.reason === 'unavailable' ? 'voiceUnavailable' : 'voiceFailed')}
+            {v.display ? ` · ${v.display}` : ''} · {new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ja-JP', { timeZone: snap.office.timezone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(v.receivedAt)}
+          </span>
+        ))}
       </section>
       <div className="floor-grid">
         <section className="panel">

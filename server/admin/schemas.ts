@@ -27,7 +27,7 @@ export const policySchema = z.strictObject({
 });
 
 export const announcementSchema = z
-  .strictObject({ ja: text(300).min(1), en: text(300), english: z.boolean() })
+  .strictObject({ ja: text(300).min(1), en: text(300), english: z.boolean(), reading: z.enum(['whole', 'digits']).optional() })
   .refine((a) => a.ja.includes('{number}'), { message: 'the Japanese template must contain {number}', path: ['ja'] })
   .refine((a) => !a.english || a.en.includes('{number}'), { message: 'the English template must contain {number}', path: ['en'] });
 

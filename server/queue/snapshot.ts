@@ -1,5 +1,6 @@
+import { NO_SHOW_LIST } from '../../common/types.js';
 import type {
-  CallRecord, PublicCounter, PublicService, PublicSnapshot, StaffCounter, StaffSnapshot, StaffStepView, Step, TicketStatus,
+  CallRecord, NoShowRecord, PublicCounter, PublicService, PublicSnapshot, StaffCounter, StaffSnapshot, StaffStepView, Step, TicketStatus,
 } from '../../common/types.js';
 import { estimateWait } from './estimate.js';
 import { pickNext, queuePosition, serviceQueue, waitingCount } from './policy.js';
@@ -48,6 +49,24 @@ function publicCounters(state: OfficeState): PublicCounter[] {
     .map((c) => ({ id: c.id, label: c.label, name: c.name, state: liveOf(state, c.id).state, serviceIds: c.serviceIds, current: currentOf(state, c.id) }));
 }
 
+/**
+ * Today's numbers called but absent (不在) whose visit has not come back (no open step since),
+ * newest first: the lobby display lists them with how to return.
+ */
+function publicNoShows(state: OfficeState, day: string): NoShowRecord[] {
+  const out: NoShowRecord[] = [];
+  for (const s of state.steps.values()) {
+    if (s.state !== 'ended' || s.outcome !== 'no_show') continue;
+    const t = state.tickets.get(s.ticketId);
+    if (!t || t.businessDay !== day) continue;
+    const steps = (state.stepsByTicket.get(s.ticketId) ?? []).map((id) => state.steps.get(id));
+    // A later step (returned to a queue, transferred) means the resident came back.
+    if (steps.some((o) => o && o.id !== s.id && (o.state !== 'ended' || o.seq > s.seq))) continue;
+    out.push({ display: t.display, serviceId: s.serviceId, counterId: s.counterId, at: s.endedAt ?? s.lastCalledAt ?? t.issuedAt });
+  }
+  return out.sort((a, b) => b.at - a.at).slice(0, NO_SHOW_LIST);
+}
+
 export function buildPublicSnapshot(state: OfficeState, version: number, now: number, recentCalls: CallRecord[]): PublicSnapshot {
   const o = state.office;
   return {
@@ -63,6 +82,7 @@ export function buildPublicSnapshot(state: OfficeState, version: number, now: nu
     services: publicServices(state, now),
     counters: publicCounters(state),
     recentCalls,
+    noShows: publicNoShows(state, businessDay(now, o.timezone)),
   };
 }
 

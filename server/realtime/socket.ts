@@ -12,6 +12,7 @@ import { toAppError } from '../http/errors.js';
 import { isCrossOrigin } from '../security/origin.js';
 import { clientAddress, EventBudget, queuedBytes, realtimeLimitsFromEnv, terminateTransport, type RealtimeLimits } from './limits.js';
 import { SnapshotCache, type Audience, type SnapshotEntry } from './snapshots.js';
+import { DisplayVoiceBoard } from './displayVoice.js';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Sock = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -102,6 +103,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
   const anonymousByAddress = new Map<string, number>();
   const cutLog = new Map<string, { at: number; suppressed: number }>();
   const known = new Set<string>(SOCKET_ROUTES.map((r) => r.event));
+  const voiceBoard = new DisplayVoiceBoard();
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { deviceToken?: unknown } | undefined;
@@ -283,6 +285,22 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
         return subscribe(socket, officeId);
       })) as never);
 
+    // Lobby display voice health (issue 11): a display reports its last announcement; the office's
+    // staff get every display's last result at once and can ask for it when they subscribe.
+    socket.on('display:voice', ((...args: unknown[]) =>
+      handle(args, (payload) => {
+        guard('display:voice');
+        const status = voiceBoard.report(socket.data.principal, payload, ctx.clock.now());
+        io.to(rooms.staff(status.officeId)).emit('display:voice-reported', voiceBoard.forOffice(status.officeId));
+        return status;
+      })) as never);
+    socket.on('display:voice-status', ((...args: unknown[]) =>
+      handle(args, () => {
+        guard('display:voice-status');
+        const officeId = socket.data.officeId;
+        return officeId ? voiceBoard.forOffice(officeId) : [];
+      })) as never);
+
     socket.on('session:whoami', ((...args: unknown[]) =>
       handle(args, () => {
         const sp = socket.data.principal;
@@ -292,7 +310,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
       })) as never);
 
     for (const route of SOCKET_ROUTES) {
-      if (route.event === 'office:subscribe' || route.event === 'session:whoami') continue;
+      if (route.event === 'office:subscribe' || route.event === 'session:whoami' || route.event.startsWith('display:')) continue;
       const name = route.event as CommandName;
       socket.on(name, ((...args: unknown[]) =>
         handle(args, (payload) => {
