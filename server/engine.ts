@@ -423,7 +423,7 @@ export class Engine {
   /** Public tracking by token; falls back to the database for tickets no longer in memory. */
   ticketStatusByToken(token: string): TicketStatus | null {
     for (const rt of this.offices.values()) {
-      for (const t of rt.state.tickets.values()) if (t.token === token) return buildTicketStatus(rt.state, t.id, rt.version);
+      for (const t of rt.state.tickets.values()) if (t.token === token) return buildTicketStatus(rt.state, t.id, rt.version, this.clock.now());
     }
     const row = this.db.prepare('SELECT * FROM tickets WHERE token = ?').get(token) as Record<string, unknown> | undefined;
     if (!row) return null;
@@ -433,7 +433,7 @@ export class Engine {
     const scratch = createState(rt.state.office, [...rt.state.services.values()], [...rt.state.counters.values()]);
     indexTicket(scratch, ticket);
     for (const r of this.db.prepare('SELECT * FROM steps WHERE ticket_id = ? ORDER BY seq').all(ticket.id) as Record<string, unknown>[]) indexStep(scratch, stepFromRow(r), false);
-    return buildTicketStatus(scratch, ticket.id, rt.version);
+    return buildTicketStatus(scratch, ticket.id, rt.version, this.clock.now());
   }
 }
 
