@@ -121,7 +121,7 @@ export interface Accuracy {
   noRange: number;
 }
 
-type Pair = { waitMin: number; est: { lowMin: number | null; highMin: number | null; pointMin: number | null } };
+type Pair = { waitMin: number; hour?: number; est: { lowMin: number | null; highMin: number | null; pointMin: number | null } };
 
 export function accuracy(pairs: Pair[]): Accuracy {
   let n = 0, inside = 0, above = 0, width = 0, widthOk = 0, noRange = 0;
@@ -178,7 +178,8 @@ export async function measure(scenario: Scenario, seeds = SEEDS): Promise<{ resu
       tickets++;
       if (s.firstCalledAt === null) continue;
       const waitMin = (s.firstCalledAt - s.enqueuedAt) / 60_000;
-      forwardPairs.push({ waitMin, est: s.estimate });
+      const hour = new Date(s.enqueuedAt + 9 * 3_600_000).getUTCHours();
+      forwardPairs.push({ waitMin, hour, est: s.estimate });
       const b = exec.baseline.get(s.id)!;
       baselinePairs.push({ waitMin, est: { lowMin: b.lowMin, highMin: b.highMin, pointMin: b.pointMin ?? null } });
     }
@@ -206,6 +207,13 @@ export async function measureAll(): Promise<{ scenarios: ScenarioResult[]; all: 
   for (const sc of SCENARIOS) {
     const m = await measure(sc);
     scenarios.push(m.result);
+    if (process.env.ESTIMATE_DEBUG) {
+      for (let h = 8; h <= 17; h++) {
+        const a = accuracy(m.forwardPairs.filter((p) => p.hour === h));
+        const meanWait = m.forwardPairs.filter((p) => p.hour === h).reduce((x, p) => x + p.waitMin, 0) / a.n;
+        console.log(`  ${sc.name.slice(0, 12)} h${h} n=${a.n} wait=${meanWait.toFixed(0)} cov=${(a.coverage * 100).toFixed(0)} under=${(a.underPromise * 100).toFixed(0)} over=${(a.overPromise * 100).toFixed(0)} mae=${a.pointMedianAbsErrorMin.toFixed(1)} width=${a.rangeWidthMeanMin.toFixed(0)}`);
+      }
+    }
     fAll.push(...m.forwardPairs);
     bAll.push(...m.baselinePairs);
     cAll.push(...m.cost);

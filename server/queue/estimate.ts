@@ -55,13 +55,13 @@ export function aheadAtIssue(state: OfficeState, serviceId: string, priority: bo
  * issued — computed before it joins the queue): a forward simulation of the queue (server/estimate/).
  * Seeded by service, priority and minute, so the list and the ticket issued in the same minute agree.
  */
-export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView): WaitEstimate {
+export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView, runs?: number): WaitEstimate {
   const ahead = aheadAtIssue(state, serviceId, priority);
   const openCounters = openCountersFor(state, serviceId);
   if (openCounters === 0) return noEstimate(ahead);
   const v = view ?? queueView(state, now);
   const target = { id: '', serviceId, priority, orderKey: Math.max(now, state.maxOrderKey + 1), enqueuedAt: now };
-  return fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`)), ahead, openCounters);
+  return fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`), runs), ahead, openCounters);
 }
 
 /** The estimate for a step waiting now (the phone page behind the QR code, updated as the queue moves). */

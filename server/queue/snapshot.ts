@@ -20,6 +20,9 @@ export function serviceRefusal(state: OfficeState, serviceId: string, now: numbe
   return null;
 }
 
+/** The service list is rebuilt with every snapshot: fewer runs there (the ticket itself gets the full estimate). */
+const LIST_RUNS = 12;
+
 function publicServices(state: OfficeState, now: number): PublicService[] {
   const view = queueView(state, now);
   return [...state.services.values()]
@@ -29,7 +32,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
       return {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
         kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
-        refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, view),
+        refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, view, LIST_RUNS),
       };
     });
 }
