@@ -15,6 +15,9 @@
 export const FORWARD_METHOD = 'queue-sim/1';
 /** Runs per estimate: enough for stable P10/P90 at ~1–2 ms per estimate on a busy day. */
 export const RUNS = 32;
+/** Calls simulated per estimate at most: a long queue gets fewer runs (never fewer than MIN_RUNS), so the cost stays bounded. */
+const PICK_BUDGET = 8000;
+const MIN_RUNS = 12;
 /** Today's calls used per service (the most recent), and fewer than this falls back to the default. */
 const SAMPLE_WINDOW = 40;
 const MIN_SAMPLES = 5;
@@ -181,6 +184,10 @@ export function forwardEstimate(view: QueueView, target: SimStep, seed: number, 
   const ratio = view.policy.normalPerPriority;
   const counterSvc = simCounters.map((c) => c.serviceIds.filter((s) => relevant.has(s)).map((s) => svcIndex.get(s)!));
 
+  let queued = 0;
+  for (const l of basePrio) queued += l.length;
+  for (const l of baseNormal) queued += l.length;
+  runs = Math.min(runs, Math.max(MIN_RUNS, Math.floor(PICK_BUDGET / Math.max(1, queued))));
   const r = rng(seed);
   const waits: number[] = [];
   // A guard against a queue that never empties (it cannot, but an estimate must always return).
