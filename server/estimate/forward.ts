@@ -16,7 +16,7 @@ export const FORWARD_METHOD = 'queue-sim/1';
 /** Runs per estimate: enough for stable P10/P90 at ~1–2 ms per estimate on a busy day. */
 export const RUNS = 32;
 /** Calls simulated per estimate at most: a long queue gets fewer runs (never fewer than MIN_RUNS), so the cost stays bounded. */
-const PICK_BUDGET = 8000;
+const PICK_BUDGET = 4000;
 const MIN_RUNS = 12;
 /** Today's calls used per service (the most recent), and fewer than this falls back to the default. */
 const SAMPLE_WINDOW = 40;
