@@ -147,6 +147,8 @@ export interface Step {
   clerkId: string | null;
   callReason: CallReason | null;
   fromStepId: string | null;
+  /** The estimate shown when this step was enqueued at issue (kiosk or staff issue); absent before issue 13 and on later steps. */
+  estimate?: RecordedEstimate;
 }
 
 export interface WaitEstimate {
@@ -156,6 +158,24 @@ export interface WaitEstimate {
   lowMin: number | null;
   highMin: number | null;
   openCounters: number;
+  /** The point figure in minutes (what the range is built around); null with the range. */
+  pointMin?: number | null;
+  /** Estimator and its version, e.g. "queue-sim/1" (stored with the ticket, compared in the reports). */
+  method?: string;
+  /** Why there is no range: no open counter serves the service (a paused one counts as not open). */
+  reason?: EstimateNoneReason | null;
+}
+
+export const ESTIMATE_NONE_REASONS = ['NO_OPEN_COUNTER'] as const;
+export type EstimateNoneReason = (typeof ESTIMATE_NONE_REASONS)[number];
+
+/** An estimate as recorded in the `ticket.issued` event and on the step (nothing personal). */
+export interface RecordedEstimate {
+  lowMin: number | null;
+  highMin: number | null;
+  pointMin: number | null;
+  method: string;
+  ahead: number;
 }
 
 export interface PublicService {

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors.js';
 import type { CommandResult } from '../common/events.js';
 import type { AnyCommand, CommandName } from '../common/schemas.js';
-import type { CallRecord, IssuedTicket, Office, PublicSnapshot, StaffSnapshot, Step, TicketStatus } from '../common/types.js';
+import type { CallRecord, IssuedTicket, Office, PublicSnapshot, RecordedEstimate, StaffSnapshot, Step, TicketStatus } from '../common/types.js';
 import type { Clock } from './queue/clock.js';
 import { closeDay, decide, type Actor, type Decision } from './queue/decide.js';
-import { estimateWait } from './queue/estimate.js';
+import { estimateWait, fromRecorded } from './queue/estimate.js';
 import { queuePosition } from './queue/policy.js';
 import { buildPublicSnapshot, buildStaffSnapshot, buildTicketStatus } from './queue/snapshot.js';
 import { applyEvent, createState, eventRefs, indexStep, indexTicket, newTouched, RECENT_SERVICE_WINDOW, type DomainEvent, type OfficeState } from './queue/state.js';
@@ -425,18 +425,19 @@ export class Engine {
     if (d.stepId) out.stepId = d.stepId;
     if (d.counterId) out.counterId = d.counterId;
     const issued = d.events.find((e): e is Extract<DomainEvent, { type: 'ticket.issued' }> => e.type === 'ticket.issued');
-    if (issued) out.ticket = this.issuedTicket(state, issued.ticket.id, issued.step);
+    if (issued) out.ticket = this.issuedTicket(state, issued.ticket.id, issued.step, issued.estimate);
     const step = d.stepId ? state.steps.get(d.stepId) : undefined;
     if (step) out.display = state.tickets.get(step.ticketId)?.display;
     return out;
   }
 
-  private issuedTicket(state: OfficeState, ticketId: string, step: Step): IssuedTicket {
+  private issuedTicket(state: OfficeState, ticketId: string, step: Step, recorded: RecordedEstimate | undefined): IssuedTicket {
     const t = state.tickets.get(ticketId)!;
-    const ahead = queuePosition(state, step.serviceId, step.id);
+    // The reply shows exactly the estimate recorded in the event (issue 13).
+    const estimate = recorded ? fromRecorded(state, step.serviceId, recorded) : estimateWait(state, step.serviceId, queuePosition(state, step.serviceId, step.id));
     return {
       ticketId: t.id, stepId: step.id, display: t.display, serviceId: step.serviceId, priority: t.priority,
-      issuedAt: t.issuedAt, token: t.token, businessDay: t.businessDay, estimate: estimateWait(state, step.serviceId, ahead),
+      issuedAt: t.issuedAt, token: t.token, businessDay: t.businessDay, estimate,
     };
   }
 
@@ -550,7 +551,7 @@ export class Engine {
   /** Public tracking by token; falls back to the database for tickets no longer in memory. */
   ticketStatusByToken(token: string): TicketStatus | null {
     for (const rt of this.offices.values()) {
-      for (const t of rt.state.tickets.values()) if (t.token === token) return buildTicketStatus(rt.state, t.id, rt.publicVersion);
+      for (const t of rt.state.tickets.values()) if (t.token === token) return buildTicketStatus(rt.state, t.id, rt.publicVersion, this.clock.now());
     }
     const row = this.db.prepare('SELECT * FROM tickets WHERE token = ?').get(token) as Record<string, unknown> | undefined;
     if (!row) return null;
@@ -560,7 +561,7 @@ export class Engine {
     const scratch = createState(rt.state.office, [...rt.state.services.values()], [...rt.state.counters.values()]);
     indexTicket(scratch, ticket);
     for (const r of this.db.prepare('SELECT * FROM steps WHERE ticket_id = ? ORDER BY seq').all(ticket.id) as Record<string, unknown>[]) indexStep(scratch, stepFromRow(r), false);
-    return buildTicketStatus(scratch, ticket.id, rt.publicVersion);
+    return buildTicketStatus(scratch, ticket.id, rt.publicVersion, this.clock.now());
   }
 }
 

@@ -6,6 +6,7 @@ import { formatDuration, useServerNow } from '../../counter/format.js';
 import { api, ApiError } from '../../web/api.js';
 import { i18next, pick } from '../../web/i18n.js';
 import { useLiveOffice, type AppSocket } from '../../web/socket.js';
+import { EstimateAccuracy } from './EstimateAccuracy.js';
 import { floorT, type FloorKey } from './i18n.js';
 import './floor.css';
 
@@ -128,6 +129,7 @@ export function FloorPage({ staff }: { staff: StaffInfo }) {
         <span className="stat">{t('issued')} <b data-testid="issued">{snap.stats.issuedToday}</b></span>
         <span className="stat">{t('served')} <b>{snap.stats.servedToday}</b></span>
         <span className="stat">{t('noShow')} <b>{snap.stats.noShowToday}</b></span>
+        {manager && <EstimateAccuracy officeId={snap.officeId} day={snap.businessDay} lang={lang} />}
         <span className="grow" />
         <button type="button" className="lang" onClick={toggleLang}>{t('lang')}</button>
       </div>

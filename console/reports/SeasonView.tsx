@@ -79,6 +79,7 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
                 <tr>
                   <th>年</th><th>和暦</th><th>年度</th><th>期間</th><th>開庁日</th><th>1日あたり{service ? '件数' : '発券数'}</th>
                   <th>平均待ち</th><th>中央値</th><th>90%</th><th>前年比（平均）</th><th>目標内</th><th>閉庁時未対応</th>
+                  <th>目安内</th><th>目安超過</th><th>目安誤差</th>
                 </tr>
               </thead>
               <tbody>
@@ -99,6 +100,9 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
                       <td><Change row={r} /></td>
                       <td>{percent(r.serviceLevel)}</td>
                       <td className={r.unserved ? 'rp-warn' : ''}>{num(r.unserved)}</td>
+                      <td>{percent(r.estimate.coverage)}</td>
+                      <td className={r.estimate.underPromise !== null && r.estimate.underPromise > 0.1 ? 'rp-warn' : ''}>{percent(r.estimate.underPromise)}</td>
+                      <td>{minutes(r.estimate.pointMedianAbsErrorMs)}</td>
                     </tr>
                   );
                 })}

@@ -32,6 +32,9 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         <Kpi label="不在率 No-show rate" value={percent(t.noShowRate)} sub={`不在 ${num(t.noShow)}件・取消 ${percent(t.cancelRate)}（${num(t.cancelled)}件）`} />
         <Kpi label="閉庁時未対応 Unserved at close" value={num(t.unserved)} sub={t.open ? `対応中 ${num(t.open)}` : ''} warn={t.unserved > 0} />
         <Kpi label="1時間あたり対応 Served/hour" value={num(t.servedPerHour, 1)} sub={`${num(t.activeHours)}時間`} />
+        <Kpi label="目安の的中率 Estimate coverage" value={percent(t.estimate.coverage)}
+          sub={`超過 ${percent(t.estimate.underPromise)}・誤差中央値 ${minutes(t.estimate.pointMedianAbsErrorMs)}・幅 ${minutes(t.estimate.rangeWidthMeanMs)}（${num(t.estimate.count)}件）`}
+          warn={t.estimate.underPromise !== null && t.estimate.underPromise > 0.1} />
       </div>
 
       <div className="rp-exports">
@@ -89,6 +92,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
               <th>件数</th><th>平均待ち</th><th>中央値</th><th>90%</th><th>最大</th><th>目標内</th>
               <th>平均処理</th><th>平均移動</th><th>不在率</th><th>取消率</th><th>閉庁時未対応</th><th>対応/時</th>
               {withStay ? <><th>平均滞在</th><th>滞在中央値</th><th>滞在90%</th></> : null}
+              <th>目安内</th><th>目安超過</th><th>目安誤差</th>
             </tr>
           </thead>
           <tbody>
@@ -108,6 +112,9 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
                 <td className={r.unserved ? 'rp-warn' : ''}>{num(r.unserved)}</td>
                 <td>{num(r.servedPerHour, 1)}</td>
                 {withStay ? <><td>{minutes(r.stay?.meanMs ?? null)}</td><td>{minutes(r.stay?.medianMs ?? null)}</td><td>{minutes(r.stay?.p90Ms ?? null)}</td></> : null}
+                <td>{percent(r.estimate.coverage)}</td>
+                <td className={r.estimate.underPromise !== null && r.estimate.underPromise > 0.1 ? 'rp-warn' : ''}>{percent(r.estimate.underPromise)}</td>
+                <td>{minutes(r.estimate.pointMedianAbsErrorMs)}</td>
               </tr>
             ))}
           </tbody>
@@ -115,7 +122,8 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
       </div>
       <p className="rp-note">
         待ち時間＝発券（または引継ぎ）から最初の呼出まで。移動時間＝呼出から対応開始まで。処理時間＝対応開始から終了まで。滞在時間＝発券から最後の手続の終了まで（対応済で終わった発券のみ。用件別は最初の用件で集計）。中央値・90%は線形補間（Excel の MEDIAN・PERCENTILE.INC と同じ）。
-        Wait = enqueue → first call; visit stay = issue → end of the last step (tickets finished served; by first service); percentiles by linear interpolation (as Excel).
+        目安内＝発券時に表示した待ち時間の目安（範囲）に実際の待ち時間が収まった割合、目安超過＝範囲より長く待った割合、目安誤差＝目安（点）と実際の差の中央値（目安を記録した呼出済の手続のみ）。
+        Wait = enqueue → first call; estimate coverage = share of actual waits inside the range shown at issue, over-run = above it, error = median |actual − point|; visit stay = issue → end of the last step (tickets finished served; by first service); percentiles by linear interpolation (as Excel).
       </p>
     </section>
   );

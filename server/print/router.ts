@@ -73,13 +73,16 @@ export function printRouter(ctx: AppContext): Router {
       .map((c) => c.label);
     const issued = new Intl.DateTimeFormat('ja-JP', { timeZone: office.timezone, year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(status.issuedAt);
     const alt = row.lang !== 'ja' && row.lang !== 'ja-easy' ? status.service.name.en ?? null : null;
+    // The receipt prints the estimate the kiosk showed: the one recorded at issue (issue 13), else the live one.
+    const recorded = ctx.db.prepare('SELECT est_low_min AS low, est_high_min AS high, est_method AS method FROM steps WHERE ticket_id = ? AND seq = 1').get(row.id) as { low: number | null; high: number | null; method: string | null } | undefined;
+    const est = recorded?.method && status.state === 'waiting' && status.steps.length === 1 ? { lowMin: recorded.low, highMin: recorded.high } : status.estimate;
     const bytes = receiptBytes({
       officeName: office.name.ja,
       display: status.display,
       serviceName: pickText(status.service.name, 'ja'),
       serviceNameAlt: alt,
       ahead: status.estimate?.ahead ?? 0,
-      estimateText: estimateTextJa(status.estimate?.lowMin ?? null, status.estimate?.highMin ?? null),
+      estimateText: estimateTextJa(est?.lowMin ?? null, est?.highMin ?? null),
       counterHint: labels.length ? `${labels.join('・')}番窓口` : null,
       url: `${publicBase(req.get('host'), req.protocol)}/t/${token}`,
       issuedText: issued,

@@ -1,6 +1,7 @@
 import { AppError } from '../../common/errors.js';
 import { formatTicketNumber, parseTicketNumber, type AnyCommand, type Command } from '../../common/schemas.js';
 import type { ActorRole, Counter, CounterLive, Step, Ticket } from '../../common/types.js';
+import { estimateAtIssue, toRecorded } from './estimate.js';
 import { nextNumber } from './numbering.js';
 import { orderKeyFor, pickNext } from './policy.js';
 import { liveOf, type DomainEvent, type OfficeState } from './state.js';
@@ -106,7 +107,9 @@ function issue(state: OfficeState, p: Command<'ticket:issue'>, ctx: DecideContex
     deviceId: ctx.actor.deviceId,
   };
   const step = newStep(ticket.id, state.office.id, 1, service.id, ctx.now, orderKeyFor(state, service.id, 'back', ctx.now), null, ctx);
-  return { events: [{ type: 'ticket.issued', at: ctx.now, ticket, step }], ticketId: ticket.id, stepId: step.id };
+  // The estimate the resident is shown is recorded in the event (issue 13), computed before the ticket joins the queue.
+  const estimate = toRecorded(estimateAtIssue(state, service.id, ticket.priority, ctx.now));
+  return { events: [{ type: 'ticket.issued', at: ctx.now, ticket, step, estimate }], ticketId: ticket.id, stepId: step.id };
 }
 
 function newStep(ticketId: string, officeId: string, seq: number, serviceId: string, at: number, orderKey: number, fromStepId: string | null, ctx: DecideContext): Step {

@@ -332,8 +332,14 @@ describe('wait estimate', () => {
     open('chuo-c5', 'clerk2'); // B, C
     for (let i = 0; i < 9; i++) issue('chuo-B');
     const eleventh = issue('chuo-B');
-    // 10 ahead × 5 min ÷ 2 counters = 25 min → 20–35 (±20 %, + half a service)
-    expect(eleventh.estimate).toEqual({ ahead: 10, openCounters: 2, lowMin: 20, highMin: 35 });
+    // 10 ahead on 2 idle counters, 5 min (+ walk) each: called after 5 rounds, ≈ 29 min (forward simulation, issue 13)
+    expect(eleventh.estimate).toMatchObject({ ahead: 10, openCounters: 2, method: 'queue-sim/1', reason: null });
+    const e = eleventh.estimate as Required<typeof eleventh.estimate> & { lowMin: number; highMin: number; pointMin: number };
+    expect(e.pointMin).toBeGreaterThan(24);
+    expect(e.pointMin).toBeLessThan(34);
+    expect(e.lowMin).toBeLessThanOrEqual(e.pointMin);
+    expect(e.highMin).toBeGreaterThanOrEqual(e.pointMin);
+    expect(e.highMin - e.lowMin).toBeLessThanOrEqual(Math.max(10, 0.6 * e.pointMin));
     const svc = engine.publicSnapshot('chuo').services.find((s) => s.id === 'chuo-B')!;
     expect(svc.waiting).toBe(11);
     expect(svc.estimate.lowMin).toBeLessThanOrEqual(svc.estimate.highMin!);

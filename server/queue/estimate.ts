@@ -1,5 +1,8 @@
-import type { WaitEstimate } from '../../common/types.js';
+import type { RecordedEstimate, WaitEstimate } from '../../common/types.js';
+import { FORWARD_METHOD, forwardEstimate, hashSeed, type QueueView } from '../estimate/forward.js';
+import { queueView } from '../estimate/view.js';
 import { MINUTE_MS } from './clock.js';
+import { queuePosition } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
 
 /** Round down / up to 5 minutes: an honest range, not a false point. */
@@ -27,10 +30,80 @@ export function openCountersFor(state: OfficeState, serviceId: string): number {
  * recent mean service time. The range widens with uncertainty: ±20% of the queue time, plus half
  * a service for whoever is at the counter now.
  */
+export const BASELINE_METHOD = 'baseline/1';
+
 export function estimateWait(state: OfficeState, serviceId: string, ahead: number): WaitEstimate {
   const openCounters = openCountersFor(state, serviceId);
-  if (openCounters === 0) return { ahead, lowMin: null, highMin: null, openCounters };
+  if (openCounters === 0) return { ahead, lowMin: null, highMin: null, openCounters, pointMin: null, method: BASELINE_METHOD, reason: 'NO_OPEN_COUNTER' };
   const mean = meanServiceMin(state, serviceId);
   const point = (ahead * mean) / openCounters;
-  return { ahead, lowMin: floor5(point * 0.8), highMin: ceil5(point * 1.2 + mean / 2), openCounters };
+  return { ahead, lowMin: floor5(point * 0.8), highMin: ceil5(point * 1.2 + mean / 2), openCounters, pointMin: Math.round(point * 10) / 10, method: BASELINE_METHOD, reason: null };
+}
+
+/** People a newly issued ticket would have ahead of it: every waiting step of the service, or only the priority ones for a priority ticket. */
+export function aheadAtIssue(state: OfficeState, serviceId: string, priority: boolean): number {
+  let n = 0;
+  for (const s of state.steps.values()) {
+    if (s.state !== 'waiting' || s.serviceId !== serviceId) continue;
+    if (!priority || state.tickets.get(s.ticketId)?.priority) n += 1;
+  }
+  return n;
+}
+
+/**
+ * The estimate for a resident who takes a ticket now (the kiosk's service list, and the ticket being
+ * issued — computed before it joins the queue): a forward simulation of the queue (server/estimate/).
+ * Seeded by service, priority and minute, so the list and the ticket issued in the same minute agree.
+ */
+export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView, runs?: number): WaitEstimate {
+  const ahead = aheadAtIssue(state, serviceId, priority);
+  const openCounters = openCountersFor(state, serviceId);
+  if (openCounters === 0) return noEstimate(ahead);
+  const v = view ?? queueView(state, now);
+  const target = { id: '', serviceId, priority, orderKey: Math.max(now, state.maxOrderKey + 1), enqueuedAt: now };
+  return fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`), runs), ahead, openCounters);
+}
+
+/** The estimate for a step waiting now (the phone page behind the QR code, updated as the queue moves). */
+export function estimateForStep(state: OfficeState, stepId: string, now: number, view?: QueueView): WaitEstimate | null {
+  const step = state.steps.get(stepId);
+  if (!step || step.state !== 'waiting') return null;
+  const ahead = queuePosition(state, step.serviceId, step.id);
+  const openCounters = openCountersFor(state, step.serviceId);
+  if (openCounters === 0) return noEstimate(ahead);
+  const v = view ?? queueView(state, now);
+  const priority = state.tickets.get(step.ticketId)?.priority ?? false;
+  const target = { id: step.id, serviceId: step.serviceId, priority, orderKey: step.orderKey, enqueuedAt: step.enqueuedAt };
+  return fromForward(forwardEstimate(v, target, hashSeed(`${step.id}|${Math.floor(now / MINUTE_MS)}`)), ahead, openCounters);
+}
+
+function noEstimate(ahead: number): WaitEstimate {
+  return { ahead, lowMin: null, highMin: null, openCounters: 0, pointMin: null, method: FORWARD_METHOD, reason: 'NO_OPEN_COUNTER' };
+}
+
+function fromForward(r: ReturnType<typeof forwardEstimate>, ahead: number, openCounters: number): WaitEstimate {
+  if (!r.ok) return noEstimate(ahead);
+  return { ahead, lowMin: r.lowMin, highMin: r.highMin, openCounters, pointMin: r.pointMin, method: FORWARD_METHOD, reason: null };
+}
+
+export function toRecorded(e: WaitEstimate): RecordedEstimate {
+  return { lowMin: e.lowMin, highMin: e.highMin, pointMin: e.pointMin ?? null, method: e.method ?? BASELINE_METHOD, ahead: e.ahead };
+}
+
+/** A recorded estimate as the client reads it (the counters open now are looked up, not stored). */
+export function fromRecorded(state: OfficeState, serviceId: string, r: RecordedEstimate): WaitEstimate {
+  return { ahead: r.ahead, lowMin: r.lowMin, highMin: r.highMin, pointMin: r.pointMin, method: r.method, openCounters: openCountersFor(state, serviceId), reason: r.lowMin === null ? 'NO_OPEN_COUNTER' : null };
+}
+
+/**
+ * The phone page's estimate, cached per office state, version and minute: hundreds of phones
+ * following their tickets cost one simulation per ticket per change (or minute), not per request.
+ */
+const stepCache = new WeakMap<OfficeState, { key: string; view: QueueView; byStep: Map<string, WaitEstimate | null> }>();
+export function cachedEstimateForStep(state: OfficeState, version: number, stepId: string, now: number): WaitEstimate | null {
+  const key = `${version}|${Math.floor(now / MINUTE_MS)}`;
+  let c = stepCache.get(state);
+  if (!c || c.key !== key) stepCache.set(state, (c = { key, view: queueView(state, now), byStep: new Map() }));
+  if (!c.byStep.has(stepId)) c.byStep.set(stepId, estimateForStep(state, stepId, now, c.view));
+  return c.byStep.get(stepId)!;
 }

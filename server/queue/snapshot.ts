@@ -2,8 +2,9 @@ import { NO_SHOW_LIST } from '../../common/types.js';
 import type {
   CallRecord, NoShowRecord, PublicCounter, PublicService, PublicSnapshot, StaffCounter, StaffSnapshot, StaffStepView, Step, TicketStatus,
 } from '../../common/types.js';
-import { estimateWait } from './estimate.js';
-import { pickNext, queuePosition, serviceQueue, waitingCount } from './policy.js';
+import { queueView } from '../estimate/view.js';
+import { cachedEstimateForStep, estimateAtIssue } from './estimate.js';
+import { pickNext, serviceQueue, waitingCount } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
 import { businessDay, isWithinHours } from './time.js';
 
@@ -20,7 +21,11 @@ export function serviceRefusal(state: OfficeState, serviceId: string, now: numbe
   return null;
 }
 
+/** The service list is rebuilt with every snapshot: fewer runs there (the ticket itself gets the full estimate). */
+const LIST_RUNS = 12;
+
 function publicServices(state: OfficeState, now: number): PublicService[] {
+  const view = queueView(state, now);
   return [...state.services.values()]
     .sort((a, b) => a.sortOrder - b.sortOrder || a.id.localeCompare(b.id))
     .map((s) => {
@@ -28,7 +33,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
       return {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
         kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
-        refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateWait(state, s.id, waiting),
+        refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, view, LIST_RUNS),
       };
     });
 }
@@ -141,17 +146,15 @@ export function buildStaffSnapshot(
 }
 
 /** What the phone page shows for one ticket. */
-export function buildTicketStatus(state: OfficeState, ticketId: string, version: number): TicketStatus | null {
+export function buildTicketStatus(state: OfficeState, ticketId: string, version: number, now: number): TicketStatus | null {
   const ticket = state.tickets.get(ticketId);
   if (!ticket) return null;
   const steps = (state.stepsByTicket.get(ticketId) ?? []).map((id) => state.steps.get(id)!).filter(Boolean);
   const active = steps.find((s) => s.state !== 'ended') ?? null;
   const last = active ?? steps.at(-1)!;
   const service = state.services.get(last.serviceId);
-  let estimate = null;
-  if (active?.state === 'waiting') {
-    estimate = estimateWait(state, active.serviceId, queuePosition(state, active.serviceId, active.id));
-  }
+  // Live: the same estimator as at issue, from the queue as it stands now.
+  const estimate = active?.state === 'waiting' ? cachedEstimateForStep(state, version, active.id, now) : null;
   const counter = active && (active.state === 'called' || active.state === 'serving') && active.counterId ? state.counters.get(active.counterId) : undefined;
   return {
     display: ticket.display,

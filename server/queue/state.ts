@@ -1,4 +1,4 @@
-import type { CallReason, Counter, CounterLive, Office, Outcome, Service, Step, Ticket } from '../../common/types.js';
+import type { CallReason, Counter, CounterLive, Office, Outcome, RecordedEstimate, Service, Step, Ticket } from '../../common/types.js';
 
 /**
  * Domain events (rule 5). The reducer below is the only code that changes ticket, step and
@@ -6,7 +6,7 @@ import type { CallReason, Counter, CounterLive, Office, Outcome, Service, Step, 
  * events through it rebuilds the stored state exactly.
  */
 export type DomainEvent =
-  | { type: 'ticket.issued'; at: number; ticket: Ticket; step: Step }
+  | { type: 'ticket.issued'; at: number; ticket: Ticket; step: Step; /** What the resident was shown (absent in events before issue 13). */ estimate?: RecordedEstimate }
   | { type: 'step.called'; at: number; stepId: string; counterId: string; clerkId: string | null; reason: CallReason }
   | { type: 'step.recalled'; at: number; stepId: string; counterId: string }
   | { type: 'step.started'; at: number; stepId: string }
@@ -158,7 +158,7 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
   switch (e.type) {
     case 'ticket.issued': {
       indexTicket(state, { ...e.ticket });
-      indexStep(state, { ...e.step }, true);
+      indexStep(state, e.estimate ? { ...e.step, estimate: { ...e.estimate } } : { ...e.step }, true);
       touched.tickets.add(e.ticket.id);
       touched.steps.add(e.step.id);
       break;

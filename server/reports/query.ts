@@ -2,7 +2,7 @@ import type { LocalizedText } from '../../common/types.js';
 import { AppError } from '../../common/errors.js';
 import type { DB } from '../store/db.js';
 import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
-import { Accumulator, distribution, LocalTime, seasonLabels, type Distribution, type FinalOutcome, type GroupStats, type Outcome, type ReportStep, type StayStats, type YearLabels } from './stats.js';
+import { Accumulator, distribution, EstimateAcc, type EstimateStats, LocalTime, seasonLabels, type Distribution, type FinalOutcome, type GroupStats, type Outcome, type ReportStep, type StayStats, type YearLabels } from './stats.js';
 
 /**
  * Report queries. Steps are read per office by the index on (office_id, enqueued_at) with only
@@ -76,9 +76,10 @@ export function daySpan(from: string, to: string): number {
 const LAST_STEP = "s.seq > 1 AND s.outcome <> 'transferred'";
 const STEP_COLUMNS = `s.service_id, s.counter_id, s.clerk_id, s.seq, s.enqueued_at, s.first_called_at, s.started_at, s.ended_at, s.outcome,
   CASE WHEN ${LAST_STEP} THEN (SELECT t.issued_at FROM tickets t WHERE t.id = s.ticket_id) END,
-  CASE WHEN ${LAST_STEP} THEN (SELECT f.service_id FROM steps f WHERE f.ticket_id = s.ticket_id AND f.seq = 1) END`;
-/** The last two: the ticket's issued_at and first service, only on the last step of a transferred ticket. */
-type RawStep = [string, string | null, string | null, number, number, number | null, number | null, number | null, Outcome | null, number | null, string | null];
+  CASE WHEN ${LAST_STEP} THEN (SELECT f.service_id FROM steps f WHERE f.ticket_id = s.ticket_id AND f.seq = 1) END,
+  s.est_method IS NOT NULL, s.est_low_min, s.est_high_min, s.est_point_min`;
+/** Then the ticket's issued_at and first service, only on the last step of a transferred ticket; then the recorded estimate (issue 13). */
+type RawStep = [string, string | null, string | null, number, number, number | null, number | null, number | null, Outcome | null, number | null, string | null, number, number | null, number | null, number | null];
 
 function stepsStatement(db: DB) {
   return db.prepare(`SELECT ${STEP_COLUMNS} FROM steps s WHERE s.office_id = ? AND s.enqueued_at >= ? AND s.enqueued_at <= ?`).raw(true);
@@ -167,8 +168,9 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
     const officeAcc = acc(byOffice, office.id);
     const counterAccs = new Map<string | null, Accumulator>();
     for (const r of stmt.iterate(office.id, lo, hi) as IterableIterator<RawStep>) {
-      const [serviceId, counterId, clerkId, seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, ticketIssuedAt, firstServiceId] = r;
+      const [serviceId, counterId, clerkId, seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, ticketIssuedAt, firstServiceId, hasEst, estLow, estHigh, estPoint] = r;
       const step: ReportStep = { enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, seq, targetMs: (names.services.get(serviceId)?.targetWaitMin ?? 30) * 60_000 };
+      if (hasEst) step.est = { lowMin: estLow, highMin: estHigh, pointMin: estPoint };
       const slot = outcome === 'served' && endedAt !== null ? lt.slot(endedAt) : null;
       const day = lt.day(enqueuedAt);
       const hour = lt.hour(enqueuedAt);
@@ -308,6 +310,8 @@ export interface SeasonRow {
   /** The period has not ended yet (today is on or before its last day): figures so far. */
   inProgress: boolean;
   change: SeasonChange | null;
+  /** Accuracy of the estimates recorded at issue in the period (issue 13). */
+  estimate: EstimateStats;
 }
 
 export interface SeasonReport {
@@ -376,6 +380,11 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
         FROM steps WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ?`)
       .pluck();
     const caseArgs = serviceIds.flatMap((id, i) => [id, i]);
+    // Estimated steps only, by their partial index (history from before issue 13 or imported has none).
+    const estStmt = db
+      .prepare(`SELECT service_id, CASE WHEN first_called_at IS NULL THEN NULL ELSE first_called_at - enqueued_at END, est_low_min, est_high_min, est_point_min
+        FROM steps INDEXED BY steps_estimated WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ? AND est_method IS NOT NULL`)
+      .raw(true);
     const prev = new Map<string, SeasonRow>();
     for (const p of ps) {
       const accs: Accumulator[] = serviceIds.map(() => new Accumulator());
@@ -397,6 +406,9 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
       }
       const bySvc = new Map<string, Accumulator>(serviceIds.map((id, i) => [id, accs[i]!]));
       if (other.steps) bySvc.set('', other);
+      for (const [sid, waitMs, low, high, point] of estStmt.iterate(office.id, lo, hi) as IterableIterator<[string, number | null, number | null, number | null, number | null]>) {
+        (bySvc.get(sid) ?? other).est.add(waitMs, low, high, point);
+      }
       const openDays = openDaysStmt.get(office.id, p.startDay, p.endDay) as number;
       const all = new Accumulator();
       for (const a of bySvc.values()) all.merge(a);
@@ -426,6 +438,7 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
           unserved: acc.unserved,
           inProgress,
           change: null,
+          estimate: acc.est.stats(),
         };
         if (before && before.year === p.year - 1 && before.wait.count > 0 && wait.count > 0) {
           const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
@@ -474,6 +487,11 @@ export interface RawStepRow {
   counter_id: string | null;
   clerk_id: string | null;
   call_reason: string | null;
+  /** The estimate recorded at issue (issue 13); null when none. */
+  est_low_min: number | null;
+  est_high_min: number | null;
+  est_point_min: number | null;
+  est_method: string | null;
 }
 
 export const STEP_PAGE = 5000;
@@ -481,7 +499,8 @@ export const STEP_PAGE = 5000;
 /** One page of steps of an office in [lo, hi] by enqueue time, after the (enqueued_at, rowid) cursor. */
 export function stepPage(db: DB, officeId: string, lo: number, hi: number, after: { at: number; rowid: number } | null, limit = STEP_PAGE): RawStepRow[] {
   const sql = `SELECT s.rowid AS rowid, s.office_id, t.business_day, t.display, t.priority, t.issued_at, s.seq, s.service_id, s.enqueued_at,
-      s.first_called_at, s.last_called_at, s.call_count, s.started_at, s.ended_at, s.outcome, s.state, s.counter_id, s.clerk_id, s.call_reason
+      s.first_called_at, s.last_called_at, s.call_count, s.started_at, s.ended_at, s.outcome, s.state, s.counter_id, s.clerk_id, s.call_reason,
+      s.est_low_min, s.est_high_min, s.est_point_min, s.est_method
     FROM steps s JOIN tickets t ON t.id = s.ticket_id
     WHERE s.office_id = ? AND s.enqueued_at >= ? AND s.enqueued_at <= ?${after ? ' AND (s.enqueued_at > ? OR s.rowid > ?)' : ''}
     ORDER BY s.enqueued_at, s.rowid LIMIT ?`;

@@ -52,6 +52,73 @@ export interface ReportStep {
   targetMs: number;
   /** 1 for the step the ticket was issued for (a ticket), >1 for steps after a transfer. */
   seq: number;
+  /** The estimate recorded at issue (minutes); absent when none was recorded. */
+  est?: { lowMin: number | null; highMin: number | null; pointMin: number | null } | null;
+}
+
+/**
+ * Accuracy of the estimates shown at issue (DESIGN "Estimate accuracy"), over called steps with a
+ * recorded range: the actual wait (first call − enqueue) inside [low, high] minutes (both ends
+ * included) is covered, above high is an under-promise, below low an over-promise.
+ */
+export interface EstimateStats {
+  /** Called steps with a recorded range. */
+  count: number;
+  inside: number;
+  above: number;
+  below: number;
+  /** inside / count. */
+  coverage: number | null;
+  /** above / count: waited longer than promised. */
+  underPromise: number | null;
+  /** Median of |wait − point| (ms). */
+  pointMedianAbsErrorMs: number | null;
+  /** Mean of high − low (ms). */
+  rangeWidthMeanMs: number | null;
+  /** Steps issued with no range (no open counter serving the service), called or not. */
+  noRange: number;
+}
+
+/** Adds one step to estimate counts; returns nothing. Exported for the season read, which has no ReportStep. */
+export class EstimateAcc {
+  count = 0;
+  inside = 0;
+  above = 0;
+  errors: number[] = [];
+  widthSum = 0;
+  noRange = 0;
+
+  add(waitMs: number | null, lowMin: number | null, highMin: number | null, pointMin: number | null): void {
+    if (lowMin === null || highMin === null) {
+      this.noRange++;
+      return;
+    }
+    if (waitMs === null) return;
+    this.count++;
+    if (waitMs > highMin * 60_000) this.above++;
+    else if (waitMs >= lowMin * 60_000) this.inside++;
+    this.widthSum += (highMin - lowMin) * 60_000;
+    if (pointMin !== null) this.errors.push(Math.abs(waitMs - pointMin * 60_000));
+  }
+
+  merge(o: EstimateAcc): void {
+    this.count += o.count;
+    this.inside += o.inside;
+    this.above += o.above;
+    for (const e of o.errors) this.errors.push(e);
+    this.widthSum += o.widthSum;
+    this.noRange += o.noRange;
+  }
+
+  stats(): EstimateStats {
+    const n = this.count;
+    const sorted = Float64Array.from(this.errors).sort();
+    return {
+      count: n, inside: this.inside, above: this.above, below: n - this.inside - this.above,
+      coverage: n ? this.inside / n : null, underPromise: n ? this.above / n : null,
+      pointMedianAbsErrorMs: percentile(sorted, 0.5), rangeWidthMeanMs: n ? this.widthSum / n : null, noRange: this.noRange,
+    };
+  }
 }
 
 export interface GroupStats {
@@ -83,6 +150,8 @@ export interface GroupStats {
   activeHours: number;
   /** served / activeHours. */
   servedPerHour: number | null;
+  /** Accuracy of the estimates recorded at issue (issue 13). */
+  estimate: EstimateStats;
 }
 
 /**
@@ -120,6 +189,7 @@ export class Accumulator {
   stayNoShow = 0;
   stayCancelled = 0;
   stayUnserved = 0;
+  est = new EstimateAcc();
 
   /** One finished ticket: `stayMs` = last step's end − issue, `outcome` = the last step's. */
   addStay(outcome: FinalOutcome, stayMs: number): void {
@@ -143,6 +213,7 @@ export class Accumulator {
       if (w <= s.targetMs) this.withinTarget++;
       if (s.startedAt !== null) this.walks.push(s.startedAt - s.firstCalledAt);
     }
+    if (s.est) this.est.add(s.firstCalledAt === null ? null : s.firstCalledAt - s.enqueuedAt, s.est.lowMin, s.est.highMin, s.est.pointMin);
     if ((s.outcome === 'served' || s.outcome === 'transferred') && s.startedAt !== null && s.endedAt !== null) this.services.push(s.endedAt - s.startedAt);
     switch (s.outcome) {
       case 'served':
@@ -181,6 +252,7 @@ export class Accumulator {
     this.open += o.open;
     this.withinTarget += o.withinTarget;
     for (const s of o.servedSlots) this.servedSlots.add(s);
+    this.est.merge(o.est);
     this.mergeStays(o);
   }
 
@@ -213,6 +285,7 @@ export class Accumulator {
       serviceLevel: wait.count ? this.withinTarget / wait.count : null,
       activeHours,
       servedPerHour: activeHours ? this.served / activeHours : null,
+      estimate: this.est.stats(),
     };
   }
 }

@@ -39,6 +39,8 @@ export const STAT_HEADERS = [
   '平均移動時間(分)',
   '対応済', '不在', '不在率(%)', '取消', '取消率(%)', '引継ぎ', '閉庁時未対応', '対応中・待機中',
   '対応のあった時間数', '1時間あたり対応件数',
+  // Estimate accuracy (issue 13): over called steps with a range recorded at issue.
+  '目安あり呼出件数', '目安の範囲内の割合(%)', '目安超過の割合(%)', '目安(点)の絶対誤差中央値(分)', '目安の幅の平均(分)',
 ];
 
 export function statCells(s: GroupStats): Cell[] {
@@ -50,7 +52,12 @@ export function statCells(s: GroupStats): Cell[] {
     min2(s.walk.meanMs),
     s.served, s.noShow, pct1(s.noShowRate), s.cancelled, pct1(s.cancelRate), s.transferred, s.unserved, s.open,
     s.activeHours, num2(s.servedPerHour),
+    ...estimateCells(s.estimate),
   ];
+}
+
+export function estimateCells(e: GroupStats['estimate']): Cell[] {
+  return [e.count, pct1(e.coverage), pct1(e.underPromise), min2(e.pointMedianAbsErrorMs), min2(e.rangeWidthMeanMs)];
 }
 
 /** Visit stay columns: office, service (by the ticket's first service) and day tables only. */
@@ -80,11 +87,13 @@ export function seasonTable(r: SeasonReport): Table {
       '庁舎', '用件', '年', '和暦', '年度', '期間開始', '期間終了', '集計中', '開庁日数', '件数', '発券数', '1日あたり件数',
       '平均待ち時間(分)', '待ち時間中央値(分)', '待ち時間90パーセンタイル(分)', '最大待ち時間(分)', '目標時間内の割合(%)', '閉庁時未対応',
       '前年比 平均待ち時間の差(分)', '前年比 平均待ち時間の増減(%)', '前年比 中央値の差(分)', '前年比 90パーセンタイルの差(分)', '前年比 1日あたり件数の増減(%)',
+      '目安あり呼出件数', '目安の範囲内の割合(%)', '目安超過の割合(%)', '目安(点)の絶対誤差中央値(分)', '目安の幅の平均(分)',
     ],
     rows: r.rows.map((x) => [
       officeName.get(x.officeId) ?? x.officeId, ja(x.label), x.year, x.labels.era, x.labels.fiscal, x.startDay, x.endDay, x.inProgress ? '実施中' : '', x.openDays, x.steps, x.tickets, num2(x.perDay),
       min2(x.wait.meanMs), min2(x.wait.medianMs), min2(x.wait.p90Ms), min2(x.wait.maxMs), pct1(x.serviceLevel), x.unserved,
       min2(x.change?.waitMeanMs ?? null), pct1(x.change?.waitMeanPct ?? null), min2(x.change?.waitMedianMs ?? null), min2(x.change?.waitP90Ms ?? null), pct1(x.change?.perDayPct ?? null),
+      ...estimateCells(x.estimate),
     ]),
   };
 }
@@ -103,6 +112,7 @@ export const STEP_HEADERS = [
   '発券日時', '受付日時', '初回呼出日時', '開始日時', '終了日時',
   '待ち時間(分)', '移動時間(分)', '処理時間(分)',
   '発券日時(ISO)', '受付日時(ISO)', '初回呼出日時(ISO)', '開始日時(ISO)', '終了日時(ISO)',
+  '目安下限(分)', '目安上限(分)', '目安(分)', '目安の方式',
 ];
 
 /** One CSV row per step; every timestamp in office-local time (Excel form) and ISO 8601 with offset. */
@@ -127,6 +137,7 @@ export function stepCells(r: RawStepRow, names: Names, lt: LocalTime): Cell[] {
     d(r.started_at, r.first_called_at),
     r.outcome === 'served' || r.outcome === 'transferred' ? d(r.ended_at, r.started_at) : null,
     iso(r.issued_at), iso(r.enqueued_at), iso(r.first_called_at), iso(r.started_at), iso(r.ended_at),
+    r.est_low_min ?? null, r.est_high_min ?? null, r.est_point_min ?? null, r.est_method ?? '',
   ];
 }
 

@@ -78,6 +78,9 @@ export function stepFromRow(r: Row): Step {
     clerkId: (r.clerk_id as string | null) ?? null,
     callReason: (r.call_reason as Step['callReason']) ?? null,
     fromStepId: (r.from_step_id as string | null) ?? null,
+    ...(typeof r.est_method === 'string'
+      ? { estimate: { lowMin: numOrNull(r.est_low_min), highMin: numOrNull(r.est_high_min), pointMin: numOrNull(r.est_point_min), method: r.est_method, ahead: Number(r.est_ahead ?? 0) } }
+      : {}),
   };
 }
 
@@ -130,8 +133,10 @@ export class Writer {
     this.upsertTicketStmt = db.prepare(`INSERT INTO tickets (id, office_id, business_day, prefix, number, display, priority, priority_reason, lang, issued_at, token, device_id)
       VALUES (@id, @officeId, @businessDay, @prefix, @number, @display, @priority, @priorityReason, @lang, @issuedAt, @token, @deviceId)
       ON CONFLICT(id) DO NOTHING`);
-    this.upsertStepStmt = db.prepare(`INSERT INTO steps (id, ticket_id, office_id, seq, service_id, state, enqueued_at, order_key, first_called_at, last_called_at, call_count, started_at, ended_at, outcome, counter_id, clerk_id, call_reason, from_step_id)
-      VALUES (@id, @ticketId, @officeId, @seq, @serviceId, @state, @enqueuedAt, @orderKey, @firstCalledAt, @lastCalledAt, @callCount, @startedAt, @endedAt, @outcome, @counterId, @clerkId, @callReason, @fromStepId)
+    this.upsertStepStmt = db.prepare(`INSERT INTO steps (id, ticket_id, office_id, seq, service_id, state, enqueued_at, order_key, first_called_at, last_called_at, call_count, started_at, ended_at, outcome, counter_id, clerk_id, call_reason, from_step_id,
+        est_low_min, est_high_min, est_point_min, est_method, est_ahead)
+      VALUES (@id, @ticketId, @officeId, @seq, @serviceId, @state, @enqueuedAt, @orderKey, @firstCalledAt, @lastCalledAt, @callCount, @startedAt, @endedAt, @outcome, @counterId, @clerkId, @callReason, @fromStepId,
+        @estLowMin, @estHighMin, @estPointMin, @estMethod, @estAhead)
       ON CONFLICT(id) DO UPDATE SET state=excluded.state, order_key=excluded.order_key, first_called_at=excluded.first_called_at, last_called_at=excluded.last_called_at,
         call_count=excluded.call_count, started_at=excluded.started_at, ended_at=excluded.ended_at, outcome=excluded.outcome, counter_id=excluded.counter_id,
         clerk_id=excluded.clerk_id, call_reason=excluded.call_reason`);
@@ -144,7 +149,10 @@ export class Writer {
     this.upsertTicketStmt.run({ ...t, priority: t.priority ? 1 : 0 });
   }
   step(s: Step): void {
-    this.upsertStepStmt.run(s);
+    // The recorded estimate is written once with the step (it never changes afterwards).
+    const e = s.estimate;
+    const { estimate: _e, ...row } = s;
+    this.upsertStepStmt.run({ ...row, estLowMin: e?.lowMin ?? null, estHighMin: e?.highMin ?? null, estPointMin: e?.pointMin ?? null, estMethod: e?.method ?? null, estAhead: e?.ahead ?? null });
   }
   live(l: CounterLive): void {
     this.updateLiveStmt.run(l);

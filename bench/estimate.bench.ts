@@ -1,0 +1,259 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnyCommand } from '../common/schemas.js';
+import type { Step, WaitEstimate } from '../common/types.js';
+import { ManualClock } from '../server/queue/clock.js';
+import { decide, type Actor } from '../server/queue/decide.js';
+import { aheadAtIssue, estimateAtIssue, estimateWait } from '../server/queue/estimate.js';
+import { applyEvent, createState, type OfficeState } from '../server/queue/state.js';
+import { businessDay, startOfBusinessDay } from '../server/queue/time.js';
+import { ensureDemoOffices } from '../server/sim/demo.js';
+import { chuoProfile, higashiProfile } from '../server/sim/profiles.js';
+import { IdSource, runDays, type OfficeProfile, type SimExecutor } from '../server/sim/simulate.js';
+import { migrate, openDatabase } from '../server/store/db.js';
+import { loadCounters, loadOffices, loadServices } from '../server/store/rows.js';
+import { row, round, type BenchRow } from './types.js';
+
+/**
+ * Estimate accuracy on simulated busy days (issue 13): the simulator drives the real domain
+ * (`decide` + reducer, as server/sim/domain.ts) through whole office days; at every ticket issue
+ * the estimator's figure (recorded in the event, as in production) and today's formula
+ * (`estimateWait`: ahead × recent mean ÷ open counters, ±20 %) are taken from the same state, then
+ * compared with the wait each ticket actually had. Reproducible: fixed days and seeds.
+ *
+ *   npx tsx bench/estimate.bench.ts          # prints the table, writes bench/estimate-results.json
+ *   npm run bench -- estimate                 # as part of the bench suite (bench/results.json)
+ *
+ * Days: 中央区役所 in the 2026 moving season (reform: three seasonal counters, two of them shared
+ * — 12 serves A+B, 13 serves A+E — and lunch staggered over four counters), 中央区役所 in the 2025
+ * season (no reform: five counters at lunch 12–13), 東区役所 in the 2026 season (eight counters,
+ * most shared between two or three services), and an ordinary June day.
+ */
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SEEDS = (process.env.BENCH_ESTIMATE_SEEDS ?? 'e1,e2,e3').split(',');
+
+interface Scenario {
+  name: string;
+  profile: () => OfficeProfile;
+  days: string[];
+}
+
+export const SCENARIOS: Scenario[] = [
+  { name: 'chuo busy 2026 (shared seasonal counters, staggered lunch)', profile: () => chuoProfile(), days: ['2026-03-25', '2026-03-30', '2026-04-01'] },
+  { name: 'chuo busy 2025 (lunch rotation, 5 of 11 counters)', profile: () => chuoProfile({ reformYear: 2027 }), days: ['2025-03-26', '2025-03-31'] },
+  { name: 'higashi busy 2026 (shared counters)', profile: () => higashiProfile(), days: ['2026-03-25', '2026-03-30'] },
+  { name: 'chuo ordinary day', profile: () => chuoProfile(), days: ['2026-06-10'] },
+];
+
+/** The domain as the simulator's executor, taking both estimates at every issue. */
+class MeasuringExecutor implements SimExecutor {
+  private readonly states = new Map<string, OfficeState>();
+  readonly finished: Step[] = [];
+  readonly baseline = new Map<string, WaitEstimate>();
+  readonly costMs: number[] = [];
+
+  constructor(offices: OfficeState[], private readonly clock: ManualClock, private readonly ids: IdSource) {
+    for (const s of offices) this.states.set(s.office.id, s);
+  }
+
+  state(officeId: string): OfficeState {
+    return this.states.get(officeId)!;
+  }
+
+  private officeOf(cmd: AnyCommand): OfficeState {
+    const p = cmd.payload as Record<string, unknown>;
+    if (typeof p.officeId === 'string') return this.state(p.officeId);
+    for (const s of this.states.values()) if (typeof p.counterId === 'string' && s.counters.has(p.counterId)) return s;
+    throw new Error('command for no known office');
+  }
+
+  execute(actor: Actor, cmd: AnyCommand): { stepId?: string } {
+    const state = this.officeOf(cmd);
+    const now = this.clock.now();
+    if (cmd.name === 'ticket:issue') {
+      // The estimator's cost per issue, timed alone (decide computes it once more for the event).
+      const t0 = performance.now();
+      estimateAtIssue(state, cmd.payload.serviceId, cmd.payload.priority ?? false, now);
+      this.costMs.push(performance.now() - t0);
+    }
+    const d = decide(state, cmd, { now, actor, newId: () => this.ids.rng.uuid(), newToken: () => this.ids.rng.token() });
+    for (const e of d.events) {
+      if (e.type === 'ticket.issued') {
+        this.baseline.set(e.step.id, estimateWait(state, e.step.serviceId, aheadAtIssue(state, e.step.serviceId, e.ticket.priority)));
+      }
+      applyEvent(state, e);
+    }
+    return { stepId: d.stepId };
+  }
+
+  tick(): void {
+    for (const state of this.states.values()) {
+      const today = businessDay(this.clock.now(), state.office.timezone);
+      for (const t of [...state.tickets.values()]) {
+        if (t.businessDay >= today) continue;
+        const ids = state.stepsByTicket.get(t.id) ?? [];
+        for (const id of ids) {
+          this.finished.push(state.steps.get(id)!);
+          state.steps.delete(id);
+        }
+        state.stepsByTicket.delete(t.id);
+        state.tickets.delete(t.id);
+      }
+    }
+  }
+
+  allSteps(): Step[] {
+    return [...this.finished, ...[...this.states.values()].flatMap((s) => [...s.steps.values()])];
+  }
+}
+
+export interface Accuracy {
+  n: number;
+  coverage: number;
+  underPromise: number;
+  overPromise: number;
+  pointMedianAbsErrorMin: number;
+  rangeWidthMeanMin: number;
+  /** Share of ranges within max(10 min, 60 % of the point). */
+  widthOk: number;
+  noRange: number;
+}
+
+type Pair = { waitMin: number; hour?: number; est: { lowMin: number | null; highMin: number | null; pointMin: number | null } };
+
+export function accuracy(pairs: Pair[]): Accuracy {
+  let n = 0, inside = 0, above = 0, width = 0, widthOk = 0, noRange = 0;
+  const errs: number[] = [];
+  for (const { waitMin, est } of pairs) {
+    if (est.lowMin === null || est.highMin === null) {
+      noRange++;
+      continue;
+    }
+    n++;
+    if (waitMin > est.highMin) above++;
+    else if (waitMin >= est.lowMin) inside++;
+    width += est.highMin - est.lowMin;
+    if (est.highMin - est.lowMin <= Math.max(10, 0.6 * (est.pointMin ?? 0)) + 1e-9) widthOk++;
+    if (est.pointMin !== null) errs.push(Math.abs(waitMin - est.pointMin));
+  }
+  errs.sort((a, b) => a - b);
+  const med = errs.length ? (errs.length % 2 ? errs[(errs.length - 1) / 2]! : (errs[errs.length / 2 - 1]! + errs[errs.length / 2]!) / 2) : NaN;
+  return {
+    n, coverage: inside / n, underPromise: above / n, overPromise: (n - inside - above) / n,
+    pointMedianAbsErrorMin: med, rangeWidthMeanMin: width / n, widthOk: widthOk / n, noRange,
+  };
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  days: string[];
+  seeds: string[];
+  tickets: number;
+  forward: Accuracy;
+  baseline: Accuracy;
+  errorReduction: number;
+  costMsMean: number;
+  costMsP99: number;
+}
+
+export async function measure(scenario: Scenario, seeds = SEEDS): Promise<{ result: ScenarioResult; forwardPairs: Pair[]; baselinePairs: Pair[]; cost: number[] }> {
+  const forwardPairs: Pair[] = [];
+  const baselinePairs: Pair[] = [];
+  const cost: number[] = [];
+  let tickets = 0;
+  for (const seed of seeds) {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    await ensureDemoOffices(db, 'bench-password-not-used');
+    const offices = loadOffices(db).map((o) => createState(o, loadServices(db, o.id), loadCounters(db, o.id).counters));
+    db.close();
+    const clock = new ManualClock(startOfBusinessDay(scenario.days[0]!, 'Asia/Tokyo'));
+    const ids = new IdSource();
+    const exec = new MeasuringExecutor(offices, clock, ids);
+    runDays({ engine: exec, clock, ids }, [scenario.profile()], scenario.days, seed);
+    for (const s of exec.allSteps()) {
+      if (s.seq !== 1 || !s.estimate) continue;
+      tickets++;
+      if (s.firstCalledAt === null) continue;
+      const waitMin = (s.firstCalledAt - s.enqueuedAt) / 60_000;
+      const hour = new Date(s.enqueuedAt + 9 * 3_600_000).getUTCHours();
+      forwardPairs.push({ waitMin, hour, est: s.estimate });
+      const b = exec.baseline.get(s.id)!;
+      baselinePairs.push({ waitMin, est: { lowMin: b.lowMin, highMin: b.highMin, pointMin: b.pointMin ?? null } });
+    }
+    cost.push(...exec.costMs);
+  }
+  const forward = accuracy(forwardPairs);
+  const baseline = accuracy(baselinePairs);
+  const sortedCost = [...cost].sort((a, b) => a - b);
+  return {
+    result: {
+      scenario: scenario.name, days: scenario.days, seeds, tickets, forward, baseline,
+      errorReduction: 1 - forward.pointMedianAbsErrorMin / baseline.pointMedianAbsErrorMin,
+      costMsMean: cost.reduce((a, b) => a + b, 0) / cost.length,
+      costMsP99: sortedCost[Math.floor(sortedCost.length * 0.99)] ?? NaN,
+    },
+    forwardPairs, baselinePairs, cost,
+  };
+}
+
+export async function measureAll(): Promise<{ scenarios: ScenarioResult[]; all: { forward: Accuracy; baseline: Accuracy; errorReduction: number; costMsMean: number; costMsP99: number } }> {
+  const scenarios: ScenarioResult[] = [];
+  const fAll: Pair[] = [];
+  const bAll: Pair[] = [];
+  const cAll: number[] = [];
+  for (const sc of SCENARIOS) {
+    const m = await measure(sc);
+    scenarios.push(m.result);
+    if (process.env.ESTIMATE_DEBUG) {
+      for (let h = 8; h <= 17; h++) {
+        const a = accuracy(m.forwardPairs.filter((p) => p.hour === h));
+        const meanWait = m.forwardPairs.filter((p) => p.hour === h).reduce((x, p) => x + p.waitMin, 0) / a.n;
+        console.log(`  ${sc.name.slice(0, 12)} h${h} n=${a.n} wait=${meanWait.toFixed(0)} cov=${(a.coverage * 100).toFixed(0)} under=${(a.underPromise * 100).toFixed(0)} over=${(a.overPromise * 100).toFixed(0)} mae=${a.pointMedianAbsErrorMin.toFixed(1)} width=${a.rangeWidthMeanMin.toFixed(0)}`);
+      }
+    }
+    fAll.push(...m.forwardPairs);
+    bAll.push(...m.baselinePairs);
+    cAll.push(...m.cost);
+  }
+  const forward = accuracy(fAll);
+  const baseline = accuracy(bAll);
+  cAll.sort((a, b) => a - b);
+  return {
+    scenarios,
+    all: {
+      forward, baseline, errorReduction: 1 - forward.pointMedianAbsErrorMin / baseline.pointMedianAbsErrorMin,
+      costMsMean: cAll.reduce((a, b) => a + b, 0) / cAll.length, costMsP99: cAll[Math.floor(cAll.length * 0.99)] ?? NaN,
+    },
+  };
+}
+
+export default async function run(): Promise<BenchRow[]> {
+  const { scenarios, all } = await measureAll();
+  const rows: BenchRow[] = [];
+  for (const s of [...scenarios.map((x) => ({ name: x.scenario, ...x })), { name: 'all busy and ordinary days', ...all }]) {
+    rows.push(row({ name: `estimate coverage — ${s.name}`, value: round(s.forward.coverage * 100, 1), unit: '%', baseline: round(s.baseline.coverage * 100, 1), baselineName: "today's formula", target: '≥ 80 %' }));
+    rows.push(row({ name: `estimate under-promise — ${s.name}`, value: round(s.forward.underPromise * 100, 1), unit: '%', baseline: round(s.baseline.underPromise * 100, 1), baselineName: "today's formula", target: '≤ 10 %' }));
+    rows.push(row({ name: `estimate point median abs error — ${s.name}`, value: round(s.forward.pointMedianAbsErrorMin, 2), unit: 'min', baseline: round(s.baseline.pointMedianAbsErrorMin, 2), baselineName: "today's formula", target: '≤ 0.7×' }));
+    rows.push(row({ name: `estimate range width mean — ${s.name}`, value: round(s.forward.rangeWidthMeanMin, 2), unit: 'min', baseline: round(s.baseline.rangeWidthMeanMin, 2), baselineName: "today's formula", target: '≤ max(10, 60 % of point) each' }));
+  }
+  rows.push(row({ name: 'estimator cost per issue (mean)', value: round(all.costMsMean, 3), unit: 'ms', baseline: round(all.costMsP99, 3), baselineName: 'p99', target: 'small' }));
+  return rows;
+}
+
+// Run alone: print and keep the full figures next to the bench results.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  const res = await measureAll();
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  for (const s of [...res.scenarios, { scenario: 'ALL', tickets: NaN, ...res.all }]) {
+    console.log(`${s.scenario}  (tickets with estimate: ${s.tickets})`);
+    for (const [k, a] of [['forward ', s.forward], ['baseline', s.baseline]] as const) {
+      console.log(`  ${k} n=${a.n} coverage=${pct(a.coverage)} under=${pct(a.underPromise)} over=${pct(a.overPromise)} MAE(point)=${a.pointMedianAbsErrorMin.toFixed(2)} min width=${a.rangeWidthMeanMin.toFixed(2)} min widthOk=${pct(a.widthOk)} noRange=${a.noRange}`);
+    }
+    console.log(`  error reduction ${pct(s.errorReduction)}; estimator cost mean ${s.costMsMean.toFixed(3)} ms, p99 ${s.costMsP99.toFixed(3)} ms`);
+  }
+  writeFileSync(resolve(HERE, 'estimate-results.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, seeds: SEEDS, seconds: round((performance.now() - started) / 1000, 1), ...res }, null, 2) + '\n');
+}
