@@ -7,6 +7,7 @@ describe('fuzzing', () => {
     const f = await runFuzz({ httpRuns: 250, socketRuns: 250 });
     console.log(`fuzz: ${f.inputs} inputs tried (${f.httpInputs} HTTP, ${f.socketInputs} socket), ${f.refused} refused, ${f.accepted} accepted, ${f.violations.length} violations`);
     expect(f.violations).toEqual([]);
+    expect({ stateChangesFromRefused: f.stateChangesFromRefused, serverErrors: f.serverErrors, unanswered: f.unanswered }).toEqual({ stateChangesFromRefused: 0, serverErrors: 0, unanswered: 0 });
     expect(f.refused).toBeGreaterThan(0);
     expect(f.accepted).toBeGreaterThan(0);
   }, 120_000);
