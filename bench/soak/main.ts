@@ -42,6 +42,9 @@ async function main(): Promise<void> {
   if (previous) {
     run = previous;
     plan = { ...previous.plan, out: plan.out, resume: true };
+    // The kills of an interrupted batch happened and were checked: they count; the batch runs again from its seed.
+    if (run.soakInProgress) addCounts(run.soak, run.soakInProgress);
+    delete run.soakInProgress;
     console.log(`soak: resuming run ${run.id} (${run.done.soakBatches} batches, ${run.done.fuzzChunks} fuzz chunks done)`);
   } else run = newRun(plan, `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim());
   const sessionStart = Date.now();
@@ -65,9 +68,16 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const s = await runSoak({
       kills, seed: plan.seed + i, loadMs: plan.loadMs, kiosks: 4, counters: 12, displays: 3, phones: 30, stormChance: 0.4,
-      compiled: plan.compiled, serverEnv: plan.serverEnv, maxWaiting: 200, log: (l) => (l.startsWith('VIOLATION') || /kill \d+\/\d+/.test(l) ? console.log(`[batch ${i + 1}/${batches}] ${l}`) : undefined),
+      compiled: plan.compiled, serverEnv: plan.serverEnv, maxWaiting: 200,
+      onProgress: (partial) => {
+        const { violations: _v, ...c } = partial;
+        run.soakInProgress = addCounts({}, c);
+        save();
+      },
+      log: (l) => (l.startsWith('VIOLATION') || /kill \d+\/\d+/.test(l) ? console.log(`[batch ${i + 1}/${batches}] ${l}`) : undefined),
     });
     const { violations, ...counts } = s;
+    delete run.soakInProgress;
     addCounts(run.soak, counts);
     keep(violations.map((v) => `soak batch ${i + 1} (seed ${plan.seed + i}): ${v}`));
     run.done.soakBatches = i + 1;

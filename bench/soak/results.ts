@@ -42,6 +42,8 @@ export interface SoakRun {
   done: { soakBatches: number; fuzzChunks: number };
   figures: Figures;
   soak: Counts;
+  /** Counts of the batch in progress (saved after every kill); folded into `soak` when the batch ends or the run is resumed (that batch then starts again from its seed). */
+  soakInProgress?: Counts;
   fuzz: { defaultLimits: Counts; raisedLimits: Counts };
   violations: string[];
 }
@@ -114,7 +116,7 @@ export function newRun(plan: SoakPlan, command: string, now = new Date()): SoakR
 
 /** Recompute the headline figures from the summed counts. */
 export function refreshFigures(run: SoakRun): void {
-  const s = run.soak;
+  const s = addCounts(addCounts({}, run.soak), run.soakInProgress ?? {});
   const d = run.fuzz.defaultLimits;
   const r = run.fuzz.raisedLimits;
   const n = (c: Counts, k: string) => c[k] ?? 0;

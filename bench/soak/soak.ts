@@ -30,6 +30,8 @@ export interface SoakOptions {
   compiled?: boolean;
   /** Extra environment for the server process (e.g. raised socket limits). */
   serverEnv?: Record<string, string>;
+  /** Called after every kill's checks with the figures so far (the long run saves them, so an interrupted batch keeps its kills). */
+  onProgress?: (partial: SoakSummary) => void;
   /** Kiosks wait while more than this many steps are waiting (keeps the queue, and every snapshot, bounded in a long run). */
   maxWaiting?: number;
 }
@@ -416,6 +418,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
         await issue(r.token, r.commandId, r.serviceId);
       }
       await checkAll(`after kill ${round}`);
+      opts.onProgress?.({ ...sum, violations: [...sum.violations] });
       log(`soak: kill ${round}/${kills} survived (load ${loadMs} ms, settle ${tQuiesce} ms, restart ${tStart} ms, retry+check ${Date.now() - t} ms) — ${sum.ticketsAcknowledged} tickets, ${sum.acknowledged} acknowledged, ${sum.invariantsChecked} checks, ${sum.violations.length} violations`);
     }
     // A last storm under load, then every screen must end with the correct state.
