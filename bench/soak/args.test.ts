@@ -71,6 +71,10 @@ describe('soak figures file', () => {
       expect(back.done.soakBatches).toBe(2);
       expect(back.figures).toMatchObject({ kills: 100, acknowledgedCommands: 1900, serverErrors: 3, inputsTried: 300, seed: 5 });
       expect(back.figures.commit).toMatch(/^[0-9a-f]{40}$|^unknown$/);
+      // A batch in progress (saved after every kill) counts in the figures before it ends.
+      back.soakInProgress = { kills: 7, acknowledged: 70 };
+      refreshFigures(back);
+      expect(back.figures).toMatchObject({ kills: 107, acknowledgedCommands: 1970 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
