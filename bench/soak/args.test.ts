@@ -2,20 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSoakArgs } from './args.js';
+import { parseSoakArgs, RAISED_LIMITS_ENV } from './args.js';
 import { fuzzChunks } from './main.js';
 import { addCounts, newRun, readResults, refreshFigures, saveRun, unfinishedRun } from './results.js';
 
 describe('npm run soak command line', () => {
   it('takes kills, fuzz count, seed and batch from the flags', () => {
     const p = parseSoakArgs(['--kills', '1000', '--fuzz', '100000', '--seed', '42', '--batch', '250', '--load-ms', '300-1000', '--server-env', 'A=1', '--server-env', 'B=x=y'], {});
-    expect(p).toMatchObject({ kills: 1000, fuzz: 100_000, seed: 42, batch: 250, loadMs: [300, 1000], compiled: true, serverEnv: { A: '1', B: 'x=y' }, out: 'bench/soak-results.json', resume: false });
+    expect(p).toMatchObject({ kills: 1000, fuzz: 100_000, seed: 42, batch: 250, loadMs: [300, 1000], compiled: true, serverEnv: { ...RAISED_LIMITS_ENV, A: '1', B: 'x=y' }, out: 'bench/soak-results.json', resume: false });
   });
 
   it('keeps the older env variables as defaults (FUZZ_RUNS is per transport), flags win over them', () => {
     const env = { SOAK_KILLS: '7', SOAK_SEED: '9', FUZZ_RUNS: '500', SOAK_SERVER_ENV: 'A=1,C=3' };
-    expect(parseSoakArgs([], env)).toMatchObject({ kills: 7, seed: 9, fuzz: 1000, serverEnv: { A: '1', C: '3' } });
-    expect(parseSoakArgs(['--kills', '3', '--server-env', 'A=2'], env)).toMatchObject({ kills: 3, serverEnv: { A: '2', C: '3' } });
+    expect(parseSoakArgs([], env)).toMatchObject({ kills: 7, seed: 9, fuzz: 1000, serverEnv: { ...RAISED_LIMITS_ENV, A: '1', C: '3' } });
+    expect(parseSoakArgs(['--kills', '3', '--server-env', 'A=2'], env)).toMatchObject({ kills: 3, serverEnv: { ...RAISED_LIMITS_ENV, A: '2', C: '3' } });
+    expect(parseSoakArgs(['--server-env', 'MADOGUCHI_SOCKET_EVENTS=100/200'], {})).toMatchObject({ serverEnv: { MADOGUCHI_SOCKET_EVENTS: '100/200', MADOGUCHI_SOCKET_ANON_PER_ADDRESS: '0' } });
     expect(parseSoakArgs([], {}, 1_234_567)).toMatchObject({ kills: 25, fuzz: 6000, seed: 234_567, batch: 50 });
   });
 

@@ -19,6 +19,17 @@ export interface SoakPlan {
   resume: boolean;
 }
 
+/**
+ * Raised socket limits for the soak's server processes and the fuzz phase at raised limits
+ * (server/realtime/limits.ts, feat/sockets): no event budget, 64 MB / 256 MB of unsent output per
+ * public / staff socket, no cap on anonymous sockets per address. `--server-env` overrides them.
+ */
+export const RAISED_LIMITS_ENV: Record<string, string> = {
+  MADOGUCHI_SOCKET_EVENTS: 'off',
+  MADOGUCHI_SOCKET_QUEUE_KB: '65536/262144',
+  MADOGUCHI_SOCKET_ANON_PER_ADDRESS: '0',
+};
+
 export const USAGE = `npm run soak -- [options]
   --kills N          SIGKILL restarts under load (env SOAK_KILLS, default 25)
   --fuzz N           fuzzed inputs in all, half HTTP, half socket (env FUZZ_RUNS × 2, default 6000)
@@ -28,8 +39,9 @@ export const USAGE = `npm run soak -- [options]
   --default-share F  share of fuzzed inputs at the default socket limits, unpaced (default 0.1; at least 200 when fuzzing)
   --load-ms A-B      load between kills, ms, random in [A, B] (default 500-3000)
   --tsx              restart the server with tsx server/main.ts instead of the compiled dist/soak/server/main.js
-  --server-env K=V   extra server environment, repeatable (env SOAK_SERVER_ENV="K=V,K=V"): raised limits
-                     for the soak and for the fuzz phase at raised limits
+  --server-env K=V   server environment for the soak and the fuzz phase at raised limits, repeatable
+                     (env SOAK_SERVER_ENV="K=V,K=V"); over the raised limits MADOGUCHI_SOCKET_EVENTS=off,
+                     MADOGUCHI_SOCKET_QUEUE_KB=65536/262144, MADOGUCHI_SOCKET_ANON_PER_ADDRESS=0
   --out FILE         where the figures go (default bench/soak-results.json); --no-write to skip
   --resume           continue the last unfinished run in the results file (same plan, same seeds)
   --help             this text
@@ -87,7 +99,7 @@ export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv, now = Date
     defaultLimitsShare: share,
     loadMs: [load[0]!, load[1]!],
     compiled: !values.tsx,
-    serverEnv: { ...envPairs(envList, 'SOAK_SERVER_ENV'), ...envPairs(values['server-env'] ?? [], '--server-env') },
+    serverEnv: { ...RAISED_LIMITS_ENV, ...envPairs(envList, 'SOAK_SERVER_ENV'), ...envPairs(values['server-env'] ?? [], '--server-env') },
     out: values['no-write'] ? null : (values.out ?? 'bench/soak-results.json'),
     resume: !!values.resume,
   };
