@@ -31,6 +31,8 @@ export interface FuzzSummary {
   limited: number;
   /** Sockets the server closed (e.g. flooding past the event budget, over-size frames): expected refusals, reconnected. */
   serverDisconnects: number;
+  /** Floods: one input sent `burstSize` times at once on one socket, without waiting (each counts as an input). */
+  bursts: number;
   /** Socket (re)connections that failed (e.g. a cap on sockets per address); retried after a pause. */
   connectFailures: number;
   violations: string[];
@@ -45,8 +47,11 @@ export interface FuzzOptions {
   serverOptions?: Record<string, unknown>;
   /** Environment set while the server is created (for limits read from env), restored afterwards. */
   serverEnv?: Record<string, string>;
-  /** Pause between socket inputs, ms (0 = as fast as answers come: floods past a per-socket event budget). */
+  /** Pause between socket inputs, ms (0 = as fast as answers come). */
   socketPaceMs?: number;
+  /** Every this many socket inputs, flood: the input is sent `burstSize` times at once (past a per-socket event budget of 20/s, burst 40). */
+  burstEvery?: number;
+  burstSize?: number;
 }
 
 const LIMIT_CODE = /LIMIT|RATE|TOO_MANY|BUSY|THROTTL|FLOOD/;
@@ -191,7 +196,7 @@ export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
   }
   const out: FuzzSummary = {
     inputs: 0, httpInputs: 0, socketInputs: 0, accepted: 0, refused: 0, retried: 0,
-    stateChangesFromRefused: 0, serverErrors: 0, unanswered: 0, limited: 0, serverDisconnects: 0, connectFailures: 0, violations: [],
+    stateChangesFromRefused: 0, serverErrors: 0, unanswered: 0, limited: 0, serverDisconnects: 0, bursts: 0, connectFailures: 0, violations: [],
   };
   const violation = (s: string) => {
     if (out.violations.length < 50) out.violations.push(s);
@@ -295,6 +300,7 @@ export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
       return false;
     };
     for (const r of ['none', 'kiosk', 'display', 'clerk', 'supervisor', 'admin'] as const) await open(r);
+    let sinceBurst = 0;
     for (const input of fc.sample(socketArb(ids), { numRuns: opts.socketRuns ?? 300, seed: seed + 1 })) {
       out.inputs++;
       out.socketInputs++;
@@ -311,11 +317,59 @@ export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
       watch.mark();
       const what = `socket ${input.event} as ${input.role} args ${JSON.stringify(input.args)?.slice(0, 120)}`;
       const emit = s.emit as unknown as (ev: string, ...a: unknown[]) => void;
+      if (opts.burstEvery && ++sinceBurst >= opts.burstEvery) {
+        // A flood: the same input many times at once. Refusals by the event budget, and the socket
+        // being cut, are expected; if every answer was a refusal the state must not have changed.
+        sinceBurst = 0;
+        const n = opts.burstSize ?? 100;
+        out.bursts++;
+        out.inputs += n - 1;
+        out.socketInputs += n - 1;
+        const sock = s;
+        const drops = out.serverDisconnects;
+        const replies = await Promise.all(
+          Array.from({ length: n }, () =>
+            new Promise<Reply<unknown> | 'timeout'>((resolve) => {
+              const timer = setTimeout(() => resolve('timeout'), 3000);
+              emit.call(sock, input.event, ...input.args, (r: Reply<unknown>) => {
+                clearTimeout(timer);
+                resolve(r);
+              });
+            }),
+          ),
+        );
+        let allRefused = true;
+        for (const r of replies) {
+          if (r === 'timeout' || !r || typeof r !== 'object') allRefused = false;
+          else if ('error' in r) {
+            out.refused++;
+            if (LIMIT_CODE.test(r.error.code)) out.limited++;
+            if (r.error.code === 'INTERNAL') {
+              out.serverErrors++;
+              violation(`${what} (flood) → INTERNAL`);
+            }
+          } else {
+            out.accepted++;
+            allRefused = false;
+          }
+        }
+        // A socket cut off (and reconnected by the client) leaves the events after the cut unanswered: expected.
+        if (replies.includes('timeout') && out.serverDisconnects === drops) {
+          out.unanswered++;
+          violation(`${what} (flood of ${n}): no acknowledgement on a connected socket`);
+        }
+        if (allRefused && watch.changed()) {
+          out.stateChangesFromRefused++;
+          violation(`${what} (flood of ${n}): every answer a refusal but the database changed`);
+        }
+        continue;
+      }
       if (!input.withAck) {
         emit.call(s, input.event, ...input.args);
         await new Promise((r) => setTimeout(r, 5));
         continue;
       }
+      const drops = out.serverDisconnects;
       const reply = await new Promise<Reply<unknown> | 'timeout'>((resolve) => {
         const timer = setTimeout(() => resolve('timeout'), 3000);
         emit.call(s, input.event, ...input.args, (r: Reply<unknown>) => {
@@ -324,7 +378,7 @@ export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
         });
       });
       if (reply === 'timeout') {
-        if (s.connected) {
+        if (out.serverDisconnects === drops) {
           out.unanswered++;
           violation(`${what}: no acknowledgement`);
         }

@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const f = await runFuzz({
       httpRuns: Math.ceil(c.inputs / 2), socketRuns: Math.floor(c.inputs / 2), seed: plan.seed + 1000 + j,
-      serverEnv: c.phase === 'raisedLimits' ? plan.serverEnv : undefined, log: (l) => console.log(`[fuzz ${j + 1}/${chunks.length} ${c.phase}] ${l}`),
+      serverEnv: c.phase === 'raisedLimits' ? plan.serverEnv : undefined,
+      ...(c.phase === 'defaultLimits' ? { burstEvery: 25, burstSize: 100 } : {}),
+      log: (l) => console.log(`[fuzz ${j + 1}/${chunks.length} ${c.phase}] ${l}`),
     });
     const { violations, ...counts } = f;
     addCounts(run.fuzz[c.phase], counts);
@@ -114,7 +116,7 @@ soak summary (seed ${fig.seed}, commit ${fig.commit.slice(0, 10)}${run.dirty ? '
   tickets acknowledged  ${fig.ticketsAcknowledged}
   lost / duplicates     ${fig.lost} / ${fig.duplicates}
   invariants checked    ${sk.invariantsChecked ?? 0}
-  inputs tried (fuzz)   ${fig.inputsTried} (${fz.httpInputs ?? 0} HTTP, ${fz.socketInputs ?? 0} socket; ${fz.refused ?? 0} refused, ${fz.accepted ?? 0} accepted; ${run.fuzz.defaultLimits.inputs ?? 0} at default limits: ${fz.limited ?? 0} refused by a limit, ${fz.serverDisconnects ?? 0} sockets closed by the server)
+  inputs tried (fuzz)   ${fig.inputsTried} (${fz.httpInputs ?? 0} HTTP, ${fz.socketInputs ?? 0} socket; ${fz.refused ?? 0} refused, ${fz.accepted ?? 0} accepted; ${run.fuzz.defaultLimits.inputs ?? 0} at default limits with ${fz.bursts ?? 0} floods of 100: ${fz.limited ?? 0} refused by a limit, ${fz.serverDisconnects ?? 0} sockets closed by the server)
   5xx / INTERNAL        ${fig.serverErrors}
   refused but changed   ${fig.stateChangesFromRefused}
   violations            ${fig.violations}`);
