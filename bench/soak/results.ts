@@ -33,7 +33,7 @@ export interface SoakRun {
   startedAt: string;
   updatedAt: string;
   commit: string;
-  /** Uncommitted changes in the worktree when the run started. */
+  /** Uncommitted changes in the worktree when the run started (other than this file). */
   dirty: boolean;
   node: string;
   platform: string;
@@ -85,7 +85,7 @@ export function addCounts(a: Counts, b: object): Counts {
 export function gitCommit(): { commit: string; dirty: boolean } {
   try {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/soak-results.json'], { encoding: 'utf8' }).trim() !== '';
     return { commit, dirty };
   } catch {
     return { commit: 'unknown', dirty: false };
