@@ -359,7 +359,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
     while (Date.now() < deadline && !everyone.every((c) => c.connected && c.snapshots.at(-1)?.version === expected(c))) await sleep(20);
     for (const [i, c] of everyone.entries()) {
       const last = c.snapshots.at(-1);
-      check(!!last && last.version === expected(c), `${when}: client ${i} at version ${last?.version} but the server is at ${expected(c)}`);
+      check(!!last && last.version === expected(c), `${when}: client ${i} (${i < clerks.length ? 'clerk' : i < clerks.length + displays.length ? 'display' : 'phone'}, ${c.connected ? 'connected' : 'not connected'}) at version ${last?.version} but the server is at ${expected(c)}`);
       if (last) check(screen(last) === screen(last.kind === 'staff' ? staff : pub), `${when}: client ${i} shows a different state than the server`);
     }
     const db = openDatabase(dbPath);
