@@ -4,9 +4,13 @@ import { runFuzz } from './fuzz.js';
 /** The short version of the soak's fuzzing (rule 9); `npm run soak` tries thousands more inputs. */
 describe('fuzzing', () => {
   it('fuzzing every route and event as every role: no 5xx, always an answer, nothing changed by a refusal', async () => {
-    const f = await runFuzz({ httpRuns: 250, socketRuns: 250 });
+    // Every 50th socket input is sent 100 times at once (a flood past the default event budget, when the server has one).
+    const f = await runFuzz({ httpRuns: 250, socketRuns: 250, burstEvery: 50, burstSize: 100 });
     console.log(`fuzz: ${f.inputs} inputs tried (${f.httpInputs} HTTP, ${f.socketInputs} socket), ${f.refused} refused, ${f.accepted} accepted, ${f.violations.length} violations`);
     expect(f.violations).toEqual([]);
+    expect({ stateChangesFromRefused: f.stateChangesFromRefused, serverErrors: f.serverErrors, unanswered: f.unanswered }).toEqual({ stateChangesFromRefused: 0, serverErrors: 0, unanswered: 0 });
+    expect(f.bursts).toBe(5);
+    expect(f.socketInputs).toBe(250 + 5 * 99);
     expect(f.refused).toBeGreaterThan(0);
     expect(f.accepted).toBeGreaterThan(0);
   }, 120_000);

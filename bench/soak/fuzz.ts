@@ -4,7 +4,7 @@ import { commandSchemas, type CommandName } from '../../common/schemas.js';
 import type { ActorRole } from '../../common/types.js';
 import { COMMAND_ROUTES, QUERY_ROUTES, SOCKET_ROUTES } from '../../server/access.js';
 import { cid, connectSocket, http, login, startTestServer, waitFor, type TestServer, type TestSocket } from '../../server/testing.js';
-import { dbDigest } from './dump.js';
+import { StateWatch } from './state.js';
 
 /**
  * Fuzzing (rule 9): every HTTP route of the access table (commands and queries, with example
@@ -21,8 +21,40 @@ export interface FuzzSummary {
   refused: number;
   /** HTTP requests that failed at the network level once and were sent again. */
   retried: number;
+  /** Refused inputs (4xx / error reply) after which the stored state differed: must be 0 (rule 9). */
+  stateChangesFromRefused: number;
+  /** HTTP answers ≥ 500 and socket replies INTERNAL: must be 0. */
+  serverErrors: number;
+  /** Socket events with a callback that got no answer on a connected socket: must be 0. */
+  unanswered: number;
+  /** Refusals by a limit (HTTP 429, error codes naming a limit or rate): expected, counted in `refused` too. */
+  limited: number;
+  /** Sockets the server closed (e.g. flooding past the event budget, over-size frames): expected refusals, reconnected. */
+  serverDisconnects: number;
+  /** Floods: one input sent `burstSize` times at once on one socket, without waiting (each counts as an input). */
+  bursts: number;
+  /** Socket (re)connections that failed (e.g. a cap on sockets per address); retried after a pause. */
+  connectFailures: number;
   violations: string[];
 }
+
+export interface FuzzOptions {
+  httpRuns?: number;
+  socketRuns?: number;
+  seed?: number;
+  log?: (s: string) => void;
+  /** Extra options for createApplication (e.g. raised socket limits); the defaults apply otherwise. */
+  serverOptions?: Record<string, unknown>;
+  /** Environment set while the server is created (for limits read from env), restored afterwards. */
+  serverEnv?: Record<string, string>;
+  /** Pause between socket inputs, ms (0 = as fast as answers come). */
+  socketPaceMs?: number;
+  /** Every this many socket inputs, flood: the input is sent `burstSize` times at once (past a per-socket event budget of 20/s, burst 40). */
+  burstEvery?: number;
+  burstSize?: number;
+}
+
+const LIMIT_CODE = /LIMIT|RATE|TOO_MANY|BUSY|THROTTL|FLOOD/;
 
 type Body = { kind: 'json'; value: unknown } | { kind: 'raw'; text: string; contentType: string } | { kind: 'none' };
 
@@ -148,12 +180,24 @@ function bodyInit(b: Body): { body?: string; contentType?: string } {
   return { body: JSON.stringify(b.value) ?? 'null', contentType: 'application/json' };
 }
 
-export async function runFuzz(opts: { httpRuns?: number; socketRuns?: number; seed?: number; log?: (s: string) => void } = {}): Promise<FuzzSummary> {
+export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
   const log = opts.log ?? (() => {});
   const seed = opts.seed ?? Date.now() % 1_000_000;
-  // The socket event budget is off: the fuzzer sends hundreds of events per second on purpose (the budget has its own tests).
-  const srv: TestServer = await startTestServer({ realtime: { eventsPerSecond: 0 } });
-  const out: FuzzSummary = { inputs: 0, httpInputs: 0, socketInputs: 0, accepted: 0, refused: 0, retried: 0, violations: [] };
+  const saved = Object.fromEntries(Object.keys(opts.serverEnv ?? {}).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, opts.serverEnv ?? {});
+  let srv: TestServer;
+  try {
+    srv = await startTestServer({ ...(opts.serverOptions as Parameters<typeof startTestServer>[0]) });
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  const out: FuzzSummary = {
+    inputs: 0, httpInputs: 0, socketInputs: 0, accepted: 0, refused: 0, retried: 0,
+    stateChangesFromRefused: 0, serverErrors: 0, unanswered: 0, limited: 0, serverDisconnects: 0, bursts: 0, connectFailures: 0, violations: [],
+  };
   const violation = (s: string) => {
     if (out.violations.length < 50) out.violations.push(s);
   };
@@ -169,8 +213,13 @@ export async function runFuzz(opts: { httpRuns?: number; socketRuns?: number; se
     const cookies = new Map<ActorRole, string>();
     const relogin = async (role: ActorRole) => {
       const name = role === 'clerk' ? 'clerk1' : role;
-      cookies.set(role, await login(srv.url, name));
+      try {
+        cookies.set(role, await login(srv.url, name));
+      } catch (err) {
+        if (!cookies.has(role)) throw err; // an accepted admin input may change a password or lock an account: keep the old cookie
+      }
     };
+    const watch = new StateWatch(srv.db);
     for (const r of ['clerk', 'supervisor', 'admin'] as const) await relogin(r);
     const auth = (role: ActorRole): { cookie?: string; device?: string } =>
       role === 'kiosk' ? { device: srv.kioskToken } : role === 'display' ? { device: srv.displayToken } : role === 'none' ? {} : { cookie: cookies.get(role)! };
@@ -186,7 +235,7 @@ export async function runFuzz(opts: { httpRuns?: number; socketRuns?: number; se
       if (a.cookie) headers.Cookie = a.cookie;
       if (a.device) headers.Authorization = `Bearer ${a.device}`;
       if (input.idempotencyKey !== null) headers['Idempotency-Key'] = input.idempotencyKey.replace(/[^\x20-\x7e]/g, '?');
-      const before = dbDigest(srv.db);
+      watch.mark();
       let status = 0;
       let text = '';
       // A kept-alive connection closed by the server just as it is reused fails at the network
@@ -209,42 +258,118 @@ export async function runFuzz(opts: { httpRuns?: number; socketRuns?: number; se
         continue;
       }
       const what = `HTTP ${input.method} ${input.path.slice(0, 80)} as ${input.role} body ${JSON.stringify(input.body).slice(0, 120)}`;
-      if (status >= 500) violation(`${what} → ${status} ${text.slice(0, 200)}`);
-      else if (status >= 400) {
+      if (status >= 500) {
+        out.serverErrors++;
+        violation(`${what} → ${status} ${text.slice(0, 200)}`);
+      } else if (status >= 400) {
         out.refused++;
-        if (dbDigest(srv.db) !== before) violation(`${what} → ${status} but the database changed`);
+        if (status === 429 || LIMIT_CODE.test(/"code":"([A-Z_]+)"/.exec(text)?.[1] ?? '')) out.limited++;
+        if (watch.changed()) {
+          out.stateChangesFromRefused++;
+          violation(`${what} → ${status} but the database changed`);
+        }
         if (!/^\{"error":\{"code":"[A-Z_]+","message":/.test(text)) violation(`${what} → ${status} without the error shape: ${text.slice(0, 120)}`);
       } else out.accepted++;
       if (input.path === '/api/auth/logout' && status === 200 && cookies.has(input.role)) await relogin(input.role);
+      if (out.httpInputs % 2000 === 0) log(`fuzz: ${out.httpInputs} HTTP inputs, ${out.violations.length} violations`);
     }
     log(`fuzz: ${out.httpInputs} HTTP inputs`);
 
     // Sockets: one per role, reconnected when the server drops it (e.g. a frame over the size limit).
     const sockets = new Map<ActorRole, TestSocket>();
-    const open = async (role: ActorRole) => {
+    // A socket the server closes (flooding past its event budget, too much unsent output, an
+    // over-size frame) is an expected refusal: counted, and the role gets a new socket.
+    const open = async (role: ActorRole): Promise<boolean> => {
       sockets.get(role)?.disconnect();
-      const a = auth(role);
-      const s = connectSocket(srv.url, a.device ? { deviceToken: a.device } : { cookie: a.cookie });
-      await waitFor(() => s.connected, 5000, `socket ${role}`);
-      sockets.set(role, s);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const a = auth(role);
+        const s = connectSocket(srv.url, a.device ? { deviceToken: a.device } : { cookie: a.cookie });
+        s.on('disconnect', (reason) => {
+          if (reason === 'io server disconnect' || reason === 'transport close' || reason === 'transport error') out.serverDisconnects++;
+        });
+        try {
+          await waitFor(() => s.connected, 5000, `socket ${role}`);
+          sockets.set(role, s);
+          return true;
+        } catch {
+          out.connectFailures++;
+          s.disconnect();
+          await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+        }
+      }
+      return false;
     };
     for (const r of ['none', 'kiosk', 'display', 'clerk', 'supervisor', 'admin'] as const) await open(r);
+    let sinceBurst = 0;
     for (const input of fc.sample(socketArb(ids), { numRuns: opts.socketRuns ?? 300, seed: seed + 1 })) {
       out.inputs++;
       out.socketInputs++;
-      let s = sockets.get(input.role)!;
-      if (!s.connected) {
-        await open(input.role);
+      if (opts.socketPaceMs) await new Promise((r) => setTimeout(r, opts.socketPaceMs));
+      if (out.socketInputs % 2000 === 0) log(`fuzz: ${out.socketInputs} socket inputs, ${out.serverDisconnects} closed by the server, ${out.violations.length} violations`);
+      let s = sockets.get(input.role);
+      if (!s?.connected) {
+        if (!(await open(input.role))) {
+          violation(`socket as ${input.role}: cannot connect after 5 attempts`);
+          continue;
+        }
         s = sockets.get(input.role)!;
       }
-      const before = dbDigest(srv.db);
+      watch.mark();
       const what = `socket ${input.event} as ${input.role} args ${JSON.stringify(input.args)?.slice(0, 120)}`;
       const emit = s.emit as unknown as (ev: string, ...a: unknown[]) => void;
+      if (opts.burstEvery && ++sinceBurst >= opts.burstEvery) {
+        // A flood: the same input many times at once. Refusals by the event budget, and the socket
+        // being cut, are expected; if every answer was a refusal the state must not have changed.
+        sinceBurst = 0;
+        const n = opts.burstSize ?? 100;
+        out.bursts++;
+        out.inputs += n - 1;
+        out.socketInputs += n - 1;
+        const sock = s;
+        const drops = out.serverDisconnects;
+        const replies = await Promise.all(
+          Array.from({ length: n }, () =>
+            new Promise<Reply<unknown> | 'timeout'>((resolve) => {
+              const timer = setTimeout(() => resolve('timeout'), 3000);
+              emit.call(sock, input.event, ...input.args, (r: Reply<unknown>) => {
+                clearTimeout(timer);
+                resolve(r);
+              });
+            }),
+          ),
+        );
+        let allRefused = true;
+        for (const r of replies) {
+          if (r === 'timeout' || !r || typeof r !== 'object') allRefused = false;
+          else if ('error' in r) {
+            out.refused++;
+            if (LIMIT_CODE.test(r.error.code)) out.limited++;
+            if (r.error.code === 'INTERNAL') {
+              out.serverErrors++;
+              violation(`${what} (flood) → INTERNAL`);
+            }
+          } else {
+            out.accepted++;
+            allRefused = false;
+          }
+        }
+        // A socket cut off (and reconnected by the client) leaves the events after the cut unanswered: expected.
+        if (replies.includes('timeout') && out.serverDisconnects === drops) {
+          out.unanswered++;
+          violation(`${what} (flood of ${n}): no acknowledgement on a connected socket`);
+        }
+        if (allRefused && watch.changed()) {
+          out.stateChangesFromRefused++;
+          violation(`${what} (flood of ${n}): every answer a refusal but the database changed`);
+        }
+        continue;
+      }
       if (!input.withAck) {
         emit.call(s, input.event, ...input.args);
         await new Promise((r) => setTimeout(r, 5));
         continue;
       }
+      const drops = out.serverDisconnects;
       const reply = await new Promise<Reply<unknown> | 'timeout'>((resolve) => {
         const timer = setTimeout(() => resolve('timeout'), 3000);
         emit.call(s, input.event, ...input.args, (r: Reply<unknown>) => {
@@ -253,18 +378,29 @@ export async function runFuzz(opts: { httpRuns?: number; socketRuns?: number; se
         });
       });
       if (reply === 'timeout') {
-        if (s.connected) violation(`${what}: no acknowledgement`);
+        if (out.serverDisconnects === drops) {
+          out.unanswered++;
+          violation(`${what}: no acknowledgement`);
+        }
         continue;
       }
       if (!reply || typeof reply !== 'object' || !('data' in reply || 'error' in reply)) violation(`${what}: malformed reply ${JSON.stringify(reply)}`);
       else if ('error' in reply) {
         out.refused++;
-        if (reply.error.code === 'INTERNAL') violation(`${what} → INTERNAL`);
-        if (dbDigest(srv.db) !== before) violation(`${what} → ${reply.error.code} but the database changed`);
+        if (LIMIT_CODE.test(reply.error.code)) out.limited++;
+        if (reply.error.code === 'INTERNAL') {
+          out.serverErrors++;
+          violation(`${what} → INTERNAL`);
+        }
+        if (watch.changed()) {
+          out.stateChangesFromRefused++;
+          violation(`${what} → ${reply.error.code} but the database changed`);
+        }
       } else out.accepted++;
     }
     for (const s of sockets.values()) s.disconnect();
     log(`fuzz: ${out.socketInputs} socket inputs`);
+    await new Promise((r) => setTimeout(r, 50)); // let the last emits without a callback land
     const health = await http(srv.url, 'GET', '/api/health');
     if (health.status !== 200) violation(`server unhealthy after fuzzing: ${health.status}`);
     return out;

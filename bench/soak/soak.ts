@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import type { CommandResult, Reply } from '../../common/events.js';
 import type { IssuedTicket, PublicSnapshot, StaffSnapshot } from '../../common/types.js';
 import { openDatabase } from '../../server/store/db.js';
-import { connectSocket, freePort, login, spawnServerProcess, type ServerProcess, type TestSocket } from '../../server/testing.js';
+import { connectSocket, freePort, login, type ServerProcess, type TestSocket } from '../../server/testing.js';
 import { prepareDb, sleep, tempDir, type Prepared } from '../lib.js';
 import { checkStore, type Acked } from './invariants.js';
+import { SoakServers } from './server.js';
 
 /**
  * A simulated busy day at high speed against a real server process on a temp database: kiosks
@@ -25,6 +26,14 @@ export interface SoakOptions {
   stormChance?: number;
   seed?: number;
   log?: (line: string) => void;
+  /** Run the compiled server (`node dist/soak/server/main.js`) instead of `tsx server/main.ts`: faster restarts. */
+  compiled?: boolean;
+  /** Extra environment for the server process (e.g. raised socket limits). */
+  serverEnv?: Record<string, string>;
+  /** Called after every kill's checks with the figures so far (the long run saves them, so an interrupted batch keeps its kills). */
+  onProgress?: (partial: SoakSummary) => void;
+  /** Kiosks wait while more than this many steps are waiting (keeps the queue, and every snapshot, bounded in a long run). */
+  maxWaiting?: number;
 }
 
 export interface SoakSummary {
@@ -37,6 +46,16 @@ export interface SoakSummary {
   storms: number;
   invariantsChecked: number;
   ticketsAcknowledged: number;
+  /** Acknowledged commands or tickets missing from disk after a restart (distinct; rule 2). */
+  lost: number;
+  /** Numbers issued twice (distinct business day + number; rule 1), seen by a client or on disk. */
+  duplicates: number;
+  /** HTTP answers ≥ 500 and socket replies INTERNAL. */
+  serverErrors: number;
+  /** Sockets the server closed (e.g. an event budget or output cap); each is reconnected. */
+  serverDisconnects: number;
+  /** Phone look-ups of a ticket's public status (GET /api/public/tickets/:token). */
+  phoneLookups: number;
   violations: string[];
 }
 
@@ -73,7 +92,12 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   const log = opts.log ?? (() => {});
   const kills = opts.kills ?? 5;
   const [loadMin, loadMax] = opts.loadMs ?? [400, 1500];
-  const sum: SoakSummary = { operations: 0, acknowledged: 0, refused: 0, unknown: 0, retriedAfterCrash: 0, kills: 0, storms: 0, invariantsChecked: 0, ticketsAcknowledged: 0, violations: [] };
+  const sum: SoakSummary = {
+    operations: 0, acknowledged: 0, refused: 0, unknown: 0, retriedAfterCrash: 0, kills: 0, storms: 0, invariantsChecked: 0, ticketsAcknowledged: 0,
+    lost: 0, duplicates: 0, serverErrors: 0, serverDisconnects: 0, phoneLookups: 0, violations: [],
+  };
+  const lostSeen = new Set<string>();
+  const dupSeen = new Set<string>();
   const violation = (s: string) => {
     log(`VIOLATION: ${s}`);
     if (sum.violations.length < 100) sum.violations.push(s);
@@ -88,7 +112,8 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   const prep: Prepared = await prepareDb(dbPath, { counters: opts.counters ?? 6, kiosks: opts.kiosks ?? 3, displays: opts.displays ?? 2 });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const spawn = () => spawnServerProcess({ dbPath, port, timeoutMs: 120_000 });
+  const servers = new SoakServers({ dbPath, port, timeoutMs: 120_000, compiled: opts.compiled, env: opts.serverEnv });
+  const spawn = () => servers.start();
   let server: ServerProcess | null = await spawn();
   log(`soak: seed ${seed}, server ${url}, db ${dbPath}`);
 
@@ -100,14 +125,20 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   let stopped = false;
   let inflight = 0;
   const services = [...new Set([...prep.counterServices.values()].flat())];
+  const maxWaiting = opts.maxWaiting ?? Infinity;
+  let waitingNow = () => 0; // set once the phones are connected: the waiting count a phone shows
 
   const recordTicket = (t: IssuedTicket) => {
     if (tickets.has(t.ticketId)) return;
     tickets.set(t.ticketId, t);
     sum.ticketsAcknowledged++;
-    const key = `${t.businessDay}|${t.display}`;
+    const m = /^(.*)-0*(\d+)$/.exec(t.display);
+    const key = m ? `${t.businessDay}|${m[1]}|${Number(m[2])}` : `${t.businessDay}|${t.display}`;
     const other = byNumber.get(key);
-    if (other && other !== t.ticketId) violation(`number ${t.display} on ${t.businessDay} acknowledged for two tickets (${other}, ${t.ticketId})`);
+    if (other && other !== t.ticketId) {
+      if (!dupSeen.has(key)) sum.duplicates = dupSeen.add(key).size;
+      violation(`number ${t.display} on ${t.businessDay} acknowledged for two tickets (${other}, ${t.ticketId})`);
+    }
     byNumber.set(key, t.ticketId);
   };
 
@@ -128,6 +159,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
     try {
       const { status, body } = await postIssue(token, commandId, serviceId);
       if (status >= 500) {
+        sum.serverErrors++;
         violation(`kiosk issue → ${status} ${JSON.stringify(body)}`);
         return 'refused';
       }
@@ -150,7 +182,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   const kioskLoop = async (token: string) => {
     let n = 0;
     while (!stopped) {
-      if (paused) {
+      if (paused || waitingNow() > maxWaiting) {
         await sleep(20);
         continue;
       }
@@ -166,7 +198,10 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
         sum.operations++;
         try {
           const { status, body } = await postIssue(token, commandId, serviceId);
-          if (status >= 500) violation(`kiosk retry → ${status}`);
+          if (status >= 500) {
+            sum.serverErrors++;
+            violation(`kiosk retry → ${status}`);
+          }
           else if ('data' in body) {
             sum.acknowledged++;
             check(body.data.ticketId === first.result.ticketId && body.data.replayed === true, `retried command ${commandId} gave ${body.data.ticketId}, first ${first.result.ticketId}`);
@@ -185,11 +220,16 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
     inflight++;
     try {
       return await new Promise<Reply<CommandResult> | null>((resolve) => {
-        const timer = setTimeout(() => resolve(null), 3000);
-        (s.emit as unknown as (ev: string, p: unknown, ack: (r: Reply<CommandResult>) => void) => void)(name, payload, (r) => {
+        // No answer in 3 s, or the connection drops first (a kill): the outcome is unknown.
+        const done = (r: Reply<CommandResult> | null) => {
           clearTimeout(timer);
+          s.off('disconnect', dropped);
           resolve(r);
-        });
+        };
+        const dropped = () => done(null);
+        const timer = setTimeout(dropped, 3000);
+        s.once('disconnect', dropped);
+        (s.emit as unknown as (ev: string, p: unknown, ack: (r: Reply<CommandResult>) => void) => void)(name, payload, done);
       });
     } finally {
       inflight--;
@@ -197,6 +237,15 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   };
 
   const cookies = await Promise.all(prep.clerks.map((c) => login(url, c)));
+  // A socket the server closes (event budget, output cap …) does not reconnect by itself: count it and reconnect.
+  const reconnectWhenDropped = (s: Client) => {
+    s.on('disconnect', (reason) => {
+      if (reason !== 'io server disconnect' || stopped) return;
+      sum.serverDisconnects++;
+      setTimeout(() => !stopped && s.connect(), 100);
+    });
+    return s;
+  };
   const subscribeOnConnect = (s: Client) => {
     s.on('connect', () => {
       (s.emit as unknown as (ev: string, p: unknown, ack: () => void) => void)('office:subscribe', { officeId: 'chuo' }, () => {});
@@ -207,6 +256,34 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   const displays = prep.displayTokens.map((t) => connectSocket(url, { deviceToken: t }) as Client); // devices are subscribed by the server
   const phones = Array.from({ length: opts.phones ?? 10 }, () => subscribeOnConnect(connectSocket(url) as Client));
   const everyone = [...clerks, ...displays, ...phones];
+  everyone.forEach(reconnectWhenDropped);
+  waitingNow = () => {
+    const snap = phones[0]?.snapshots.at(-1) ?? displays[0]?.snapshots.at(-1);
+    return snap ? snap.services.reduce((a, x) => a + x.waiting, 0) : 0;
+  };
+
+  // Phones that scanned a ticket's QR code look up "N ahead, about M minutes" now and then.
+  const phoneLoop = async () => {
+    while (!stopped) {
+      await sleep(50 + Math.floor(rand() * 100));
+      if (paused || tickets.size === 0) continue;
+      const t = [...tickets.values()][Math.floor(rand() * tickets.size)]!;
+      sum.operations++;
+      inflight++;
+      try {
+        const res = await fetch(`${url}/api/public/tickets/${t.token}`, { signal: AbortSignal.timeout(3000) });
+        await res.arrayBuffer();
+        if (res.status >= 500) {
+          sum.serverErrors++;
+          violation(`phone ticket status → ${res.status}`);
+        } else sum.phoneLookups++;
+      } catch {
+        /* the server is down between a kill and its restart */
+      } finally {
+        inflight--;
+      }
+    }
+  };
 
   const clerkLoop = async (i: number) => {
     const s = clerks[i]!;
@@ -246,7 +323,10 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
       const reply = await emit(s, name, payload);
       if (!reply) sum.unknown++;
       else if ('error' in reply) {
-        if (reply.error.code === 'INTERNAL') violation(`${name} → INTERNAL`);
+        if (reply.error.code === 'INTERNAL') {
+          sum.serverErrors++;
+          violation(`${name} → INTERNAL`);
+        }
         sum.refused++;
         if (reply.error.code === 'NO_TICKET_WAITING') await sleep(30);
       } else {
@@ -273,17 +353,24 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
     const pub = await serverVersion();
     const staffRes = await fetch(`${url}/api/offices/chuo/snapshot`, { headers: { Cookie: cookies[0]! } });
     const staff = ((await staffRes.json()) as { data: StaffSnapshot }).data;
+    // Staff and public snapshots may number their versions differently (the public one per office).
+    const expected = (c: Client) => (c.snapshots.at(-1)?.kind === 'staff' ? staff.version : pub.version);
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !everyone.every((c) => c.connected && c.snapshots.at(-1)?.version === pub.version)) await sleep(20);
+    while (Date.now() < deadline && !everyone.every((c) => c.connected && c.snapshots.at(-1)?.version === expected(c))) await sleep(20);
     for (const [i, c] of everyone.entries()) {
       const last = c.snapshots.at(-1);
-      check(!!last && last.version === pub.version, `${when}: client ${i} at version ${last?.version} but the server is at ${pub.version}`);
+      check(!!last && last.version === expected(c), `${when}: client ${i} (${i < clerks.length ? 'clerk' : i < clerks.length + displays.length ? 'display' : 'phone'}, ${c.connected ? 'connected' : 'not connected'}) at version ${last?.version} but the server is at ${expected(c)}`);
       if (last) check(screen(last) === screen(last.kind === 'staff' ? staff : pub), `${when}: client ${i} shows a different state than the server`);
     }
     const db = openDatabase(dbPath);
     try {
       const counted = () => void sum.invariantsChecked++;
-      for (const v of checkStore(db, { acked, tickets: [...tickets.values()] }, pub, counted)) violation(`${when}: ${v}`);
+      for (const v of checkStore(db, { acked, tickets: [...tickets.values()] }, pub, counted)) {
+        if (/^acknowledged .* (lost|not on disk)$/.test(v)) sum.lost = lostSeen.add(v).size;
+        const dup = /^numbers issued twice: (.*)$/.exec(v);
+        if (dup) for (const d of JSON.parse(dup[1]!) as { business_day: string; prefix: string; number: number }[]) sum.duplicates = dupSeen.add(`${d.business_day}|${d.prefix}|${d.number}`).size;
+        violation(`${when}: ${v}`);
+      }
     } finally {
       db.close();
     }
@@ -306,7 +393,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
   try {
     await sleep(300);
     await checkAll('start');
-    loops.push(...prep.kioskTokens.map((t) => kioskLoop(t)), ...clerks.map((_, i) => clerkLoop(i)));
+    loops.push(...prep.kioskTokens.map((t) => kioskLoop(t)), ...clerks.map((_, i) => clerkLoop(i)), phoneLoop(), phoneLoop());
     for (let round = 1; round <= kills; round++) {
       paused = false;
       const loadMs = loadMin + Math.floor(rand() * (loadMax - loadMin));
@@ -333,6 +420,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
         await issue(r.token, r.commandId, r.serviceId);
       }
       await checkAll(`after kill ${round}`);
+      opts.onProgress?.({ ...sum, violations: [...sum.violations] });
       log(`soak: kill ${round}/${kills} survived (load ${loadMs} ms, settle ${tQuiesce} ms, restart ${tStart} ms, retry+check ${Date.now() - t} ms) — ${sum.ticketsAcknowledged} tickets, ${sum.acknowledged} acknowledged, ${sum.invariantsChecked} checks, ${sum.violations.length} violations`);
     }
     // A last storm under load, then every screen must end with the correct state.
@@ -349,6 +437,7 @@ export async function runSoak(opts: SoakOptions = {}): Promise<SoakSummary> {
     await Promise.all(loops);
     for (const c of everyone) c.disconnect();
     await server?.kill('SIGTERM');
+    await servers.close();
     if (!sum.violations.length) cleanup();
     else log(`soak: database kept for inspection at ${dbPath}`);
   }
