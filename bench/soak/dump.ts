@@ -3,15 +3,18 @@ import type { DB } from '../../server/store/db.js';
 
 /**
  * A digest of every row of every table, to prove a refused request changed nothing.
- * Left out, on purpose: `staff.failed_logins` / `staff.locked_until` (a refused sign-in counts
- * towards the lock-out — that is the designed effect of a 401 from /api/auth/login).
+ * Left out, on purpose: `staff.failed_logins` / `staff.locked_until` and the `login_failures` table
+ * (a refused sign-in counts towards the lock-out — that is the designed effect of a 401 from /api/auth/login).
  */
 const IGNORED_COLUMNS: Record<string, string[]> = { staff: ['failed_logins', 'locked_until'] };
+/** Left out whole: `login_failures` (per account and address, migration 0005) — the same designed effect of a refused sign-in. */
+const IGNORED_TABLES = new Set(['login_failures']);
 
 export function dbDigest(db: DB): string {
   const h = createHash('sha256');
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
   for (const { name } of tables) {
+    if (IGNORED_TABLES.has(name)) continue;
     h.update(`#${name}\n`);
     const ignored = IGNORED_COLUMNS[name] ?? [];
     for (const r of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).iterate() as Iterable<Record<string, unknown>>) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CommandResult, Reply } from '../../common/events.js';
 import type { IssuedTicket, PublicSnapshot, StaffSnapshot } from '../../common/types.js';
+import { mulberry32 } from '../../server/sim/random.js';
 import { openDatabase } from '../../server/store/db.js';
 import { connectSocket, freePort, login, type ServerProcess, type TestSocket } from '../../server/testing.js';
 import { prepareDb, sleep, tempDir, type Prepared } from '../lib.js';
@@ -59,17 +60,8 @@ export interface SoakSummary {
   violations: string[];
 }
 
-/** Small seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG, so a failing run can be repeated with its seed. */
+const rng = mulberry32;
 
 type Snap = PublicSnapshot | StaffSnapshot;
 type Client = TestSocket & { snapshots: Snap[] };

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../sim/random.js';
 /**
  * Forward simulation of the queue from its current state (issue 13). Pure: no SQL, express or
  * socket.io; time comes from the caller. It replays the office's own call policy (maximum wait,
@@ -86,17 +87,8 @@ export type ForwardResult =
   | { ok: true; lowMin: number; highMin: number; pointMin: number; openCounters: number; waitsMin: number[] }
   | { ok: false; reason: 'NO_OPEN_COUNTER'; openCounters: 0 };
 
-/** Small seeded PRNG (mulberry32): the same state and seed always give the same estimate. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: the same state and seed always give the same estimate. */
+export const rng = mulberry32;
 
 export function hashSeed(text: string): number {
   let h = 2166136261;
