@@ -76,6 +76,8 @@ describe('soak figures file', () => {
       back.soakInProgress = { kills: 7, acknowledged: 70 };
       refreshFigures(back);
       expect(back.figures).toMatchObject({ kills: 107, acknowledgedCommands: 1970 });
+      // A run stopped by hand is not resumed.
+      expect(unfinishedRun({ ...f, runs: f.runs.map((r) => ({ ...r, status: 'stopped' as const })) })).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -29,7 +29,8 @@ export interface Figures {
 
 export interface SoakRun {
   id: string;
-  status: 'running' | 'complete';
+  /** `stopped`: ended by hand and superseded; `--resume` leaves it alone. */
+  status: 'running' | 'complete' | 'stopped';
   startedAt: string;
   updatedAt: string;
   commit: string;
@@ -71,9 +72,9 @@ export function saveRun(path: string, run: SoakRun): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The run `--resume` continues: the last one not complete. */
+/** The run `--resume` continues: the last one still running (interrupted). */
 export function unfinishedRun(f: ResultsFile): SoakRun | null {
-  return [...f.runs].reverse().find((r) => r.status !== 'complete') ?? null;
+  return [...f.runs].reverse().find((r) => r.status === 'running') ?? null;
 }
 
 /** Add the numeric fields of `b` into `a`. */
