@@ -2,17 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyCommand } from '../common/schemas.js';
-import type { Step, WaitEstimate } from '../common/types.js';
+import type { WaitEstimate } from '../common/types.js';
 import { ManualClock } from '../server/queue/clock.js';
-import { decide, type Actor } from '../server/queue/decide.js';
+import type { Actor } from '../server/queue/decide.js';
 import { aheadAtIssue, estimateAtIssue, estimateWait } from '../server/queue/estimate.js';
-import { applyEvent, createState, type OfficeState } from '../server/queue/state.js';
-import { businessDay, startOfBusinessDay } from '../server/queue/time.js';
+import { startOfBusinessDay } from '../server/queue/time.js';
 import { ensureDemoOffices } from '../server/sim/demo.js';
+import { DomainExecutor } from '../server/sim/domain.js';
 import { chuoProfile, higashiProfile } from '../server/sim/profiles.js';
-import { IdSource, runDays, type OfficeProfile, type SimExecutor } from '../server/sim/simulate.js';
-import { migrate, openDatabase } from '../server/store/db.js';
-import { loadCounters, loadOffices, loadServices } from '../server/store/rows.js';
+import { IdSource, runDays, type OfficeProfile } from '../server/sim/simulate.js';
+import { migrate, openDatabase, type DB } from '../server/store/db.js';
 import { row, round, type BenchRow } from './types.js';
 
 /**
@@ -47,65 +46,28 @@ export const SCENARIOS: Scenario[] = [
   { name: 'chuo ordinary day', profile: () => chuoProfile(), days: ['2026-06-10'] },
 ];
 
-/** The domain as the simulator's executor, taking both estimates at every issue. */
-class MeasuringExecutor implements SimExecutor {
-  private readonly states = new Map<string, OfficeState>();
-  readonly finished: Step[] = [];
+/** The domain as the simulator's executor (server/sim/domain.ts), taking both estimates at every issue. */
+class MeasuringExecutor extends DomainExecutor {
   readonly baseline = new Map<string, WaitEstimate>();
   readonly costMs: number[] = [];
 
-  constructor(offices: OfficeState[], private readonly clock: ManualClock, private readonly ids: IdSource) {
-    for (const s of offices) this.states.set(s.office.id, s);
+  constructor(db: DB, private readonly clk: ManualClock, ids: IdSource) {
+    super(db, clk, () => ids.rng.uuid(), () => ids.rng.token());
   }
 
-  state(officeId: string): OfficeState {
-    return this.states.get(officeId)!;
-  }
-
-  private officeOf(cmd: AnyCommand): OfficeState {
-    const p = cmd.payload as Record<string, unknown>;
-    if (typeof p.officeId === 'string') return this.state(p.officeId);
-    for (const s of this.states.values()) if (typeof p.counterId === 'string' && s.counters.has(p.counterId)) return s;
-    throw new Error('command for no known office');
-  }
-
-  execute(actor: Actor, cmd: AnyCommand): { stepId?: string } {
-    const state = this.officeOf(cmd);
-    const now = this.clock.now();
-    if (cmd.name === 'ticket:issue') {
-      // The estimator's cost per issue, timed alone (decide computes it once more for the event).
-      const t0 = performance.now();
-      estimateAtIssue(state, cmd.payload.serviceId, cmd.payload.priority ?? false, now);
-      this.costMs.push(performance.now() - t0);
-    }
-    const d = decide(state, cmd, { now, actor, newId: () => this.ids.rng.uuid(), newToken: () => this.ids.rng.token() });
-    for (const e of d.events) {
-      if (e.type === 'ticket.issued') {
-        this.baseline.set(e.step.id, estimateWait(state, e.step.serviceId, aheadAtIssue(state, e.step.serviceId, e.ticket.priority)));
-      }
-      applyEvent(state, e);
-    }
-    return { stepId: d.stepId };
-  }
-
-  tick(): void {
-    for (const state of this.states.values()) {
-      const today = businessDay(this.clock.now(), state.office.timezone);
-      for (const t of [...state.tickets.values()]) {
-        if (t.businessDay >= today) continue;
-        const ids = state.stepsByTicket.get(t.id) ?? [];
-        for (const id of ids) {
-          this.finished.push(state.steps.get(id)!);
-          state.steps.delete(id);
-        }
-        state.stepsByTicket.delete(t.id);
-        state.tickets.delete(t.id);
-      }
-    }
-  }
-
-  allSteps(): Step[] {
-    return [...this.finished, ...[...this.states.values()].flatMap((s) => [...s.steps.values()])];
+  override execute(actor: Actor, cmd: AnyCommand): { stepId?: string } {
+    if (cmd.name !== 'ticket:issue') return super.execute(actor, cmd);
+    const state = this.state(cmd.payload.officeId);
+    const { serviceId } = cmd.payload;
+    const priority = cmd.payload.priority ?? false;
+    // The estimator's cost per issue, timed alone (decide computes it once more for the event).
+    const t0 = performance.now();
+    estimateAtIssue(state, serviceId, priority, this.clk.now());
+    this.costMs.push(performance.now() - t0);
+    const baseline = estimateWait(state, serviceId, aheadAtIssue(state, serviceId, priority));
+    const out = super.execute(actor, cmd);
+    if (out.stepId) this.baseline.set(out.stepId, baseline);
+    return out;
   }
 }
 
@@ -167,11 +129,10 @@ export async function measure(scenario: Scenario, seeds = SEEDS): Promise<{ resu
     const db = openDatabase(':memory:');
     migrate(db);
     await ensureDemoOffices(db, 'bench-password-not-used');
-    const offices = loadOffices(db).map((o) => createState(o, loadServices(db, o.id), loadCounters(db, o.id).counters));
-    db.close();
     const clock = new ManualClock(startOfBusinessDay(scenario.days[0]!, 'Asia/Tokyo'));
     const ids = new IdSource();
-    const exec = new MeasuringExecutor(offices, clock, ids);
+    const exec = new MeasuringExecutor(db, clock, ids);
+    db.close();
     runDays({ engine: exec, clock, ids }, [scenario.profile()], scenario.days, seed);
     for (const s of exec.allSteps()) {
       if (s.seq !== 1 || !s.estimate) continue;

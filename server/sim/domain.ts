@@ -62,6 +62,11 @@ export class DomainExecutor implements SimExecutor {
       for (const key of [...state.numbering.keys()]) if (key.split('|')[0]! < today) state.numbering.delete(key);
     }
   }
+
+  /** Every step the executor has seen: finished past days, then what is still in memory. */
+  allSteps(): Step[] {
+    return [...this.finished, ...[...this.states.values()].flatMap((st) => [...st.steps.values()])];
+  }
 }
 
 export function domainRuntime(db: DB, startAt: number): SimRuntime & { engine: DomainExecutor } {
