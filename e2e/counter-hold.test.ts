@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cid, http, login, PASSWORD, startTestServer, type TestServer } from '../server/testing.js';
+import { cid, http, login, startTestServer, type TestServer } from '../server/testing.js';
+import { issueTickets, openClerkPage } from './counter-kit.js';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
 
 /**
@@ -28,29 +29,8 @@ afterEach(async () => {
   await srv.close();
 });
 
-async function issue(serviceId: string, n = 1, priority = false): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    srv.clock.advance(60_000);
-    const r = await http<{ data: { display: string } }>(srv.url, 'POST', '/api/offices/chuo/tickets', { commandId: cid(), serviceId, priority, ...(priority ? { priorityReason: 'elderly' } : {}) }, { device: srv.kioskToken });
-    expect(r.status).toBe(200);
-    out.push(r.body.data.display);
-  }
-  return out;
-}
-
-async function clerkPage(loginName: string, counterId: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ja-JP' });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await page.goto(`${srv.url}/counter/`);
-  await page.fill('input[name=login]', loginName);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.click(`[data-counter="${counterId}"]`);
-  await page.waitForSelector('.counter-main');
-  return page;
-}
+const issue = (serviceId: string, n = 1, priority = false) => issueTickets(srv, serviceId, n, priority);
+const clerkPage = (loginName: string, counterId: string) => openClerkPage(browser, srv, contexts, loginName, counterId);
 
 const current = (page: Page) => page.locator('[data-testid=current-number]');
 const nextShown = (page: Page) => page.locator('[data-testid=next-number]');
