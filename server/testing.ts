@@ -202,3 +202,27 @@ export async function spawnServerProcess(opts: { dbPath: string; port?: number; 
     },
   };
 }
+
+/** RFC 4180 reader as Excel reads a CSV (BOM, quotes with "" escapes, CRLF or LF records). */
+export function parseCsv(text: string): string[][] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const records: string[][] = [];
+  let field = '';
+  let rec: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') rec.push(field), (field = '');
+    else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
+      rec.push(field), records.push(rec), (rec = []), (field = '');
+      if (ch === '\r') i++;
+    } else field += ch;
+  }
+  if (field || rec.length) rec.push(field), records.push(rec);
+  return records;
+}

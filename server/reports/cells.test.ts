@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../common/events.js';
-import { cid, http, login, startTestServer, type TestServer } from '../testing.js';
+import { cid, http, login, parseCsv, startTestServer, type TestServer } from '../testing.js';
 import { safeCell, safeText } from './cells.js';
 import { csvChunk, fastCsvChunk } from './tables.js';
 
@@ -19,30 +19,6 @@ describe('formula cells', () => {
     expect(fastCsvChunk(rows, null)).toBe(csvChunk(rows, null));
   });
 });
-
-/** RFC 4180 reader as Excel reads a CSV (BOM, quotes with "" escapes, CRLF or LF records). */
-function parseCsv(text: string): string[][] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: string[][] = [];
-  let field = '';
-  let rec: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') rec.push(field), (field = '');
-    else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
-      rec.push(field), records.push(rec), (rec = []), (field = '');
-      if (ch === '\r') i++;
-    } else field += ch;
-  }
-  if (field || rec.length) rec.push(field), records.push(rec);
-  return records;
-}
 
 const FORMULA = /^[\s\u3000]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 /** Every cell that a spreadsheet would read as a formula (and is not a plain number). */

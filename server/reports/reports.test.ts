@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, makeTestDb, startTestServer, type TestServer } from '../testing.js';
+import { login, makeTestDb, parseCsv, startTestServer, type TestServer } from '../testing.js';
 import type { DB } from '../store/db.js';
 import { seasonReport, summaryReport, type SeasonReport, type SummaryReport } from './query.js';
 import { csvChunk, fastCsvChunk, type Cell } from './tables.js';
@@ -102,30 +102,9 @@ function insertSteps(db: DB, steps: S[]): void {
   })();
 }
 
-/**
- * RFC 4180 reader, as Excel reads a CSV: strips a UTF-8 BOM, quoted fields with "" escapes,
- * CRLF records. Returns objects keyed by the header row.
- */
+/** The CSV read back as objects keyed by the header row (parseCsv of the test kit). */
 function parse(text: string, _opts?: unknown): Record<string, string>[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: string[][] = [];
-  let field = '';
-  let rec: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') rec.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      rec.push(field), records.push(rec), (rec = []), (field = ''), i++;
-    } else field += ch;
-  }
-  if (field || rec.length) rec.push(field), records.push(rec);
-  const [header, ...rows] = records;
+  const [header, ...rows] = parseCsv(text);
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
 }
 
