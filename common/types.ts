@@ -1,5 +1,7 @@
 /** Domain types shared by server and apps. Times are UTC epoch milliseconds (…At fields). */
 
+import type { CalendarEntry, OfficeCalendarSettings, OfficeDay } from './calendar.js';
+
 export const LANGS = ['ja', 'en', 'zh', 'ko', 'vi', 'ja-easy'] as const;
 export type Lang = (typeof LANGS)[number];
 /** Text in several languages; Japanese is always present. */
@@ -42,6 +44,14 @@ export interface Office {
   announcement: AnnouncementConfig;
   /** Texts set by the admin for tickets and displays (absent keys → the app's default). */
   texts?: OfficeTexts;
+  /** The office calendar: year-end closure and dated entries (休日開庁, closures, changed hours); absent = defaults, no entries. */
+  calendar?: OfficeCalendarData;
+}
+
+/** The office calendar as stored (server/calendar/ reads it). */
+export interface OfficeCalendarData {
+  settings: OfficeCalendarSettings;
+  entries: CalendarEntry[];
 }
 
 export interface OfficeTexts {
@@ -221,7 +231,7 @@ export interface PublicSnapshot {
   officeId: string;
   businessDay: string;
   now: number;
-  office: { id: string; name: LocalizedText; timezone: string; hours: OfficeHours | null; ticker: string; announcement: AnnouncementConfig; kioskPriority: boolean; acceptingNow: boolean; texts?: OfficeTexts };
+  office: { id: string; name: LocalizedText; timezone: string; hours: OfficeHours | null; ticker: string; announcement: AnnouncementConfig; kioskPriority: boolean; acceptingNow: boolean; texts?: OfficeTexts; today?: OfficeDay };
   services: PublicService[];
   counters: PublicCounter[];
   recentCalls: CallRecord[];

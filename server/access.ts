@@ -58,6 +58,12 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/public/offices', roles: ANYONE, example: '/api/public/offices' },
   { method: 'GET', path: '/api/public/offices/:officeId/status', roles: ANYONE, example: '/api/public/offices/{office}/status' },
   { method: 'GET', path: '/api/public/tickets/:token', roles: ANYONE, example: '/api/public/tickets/{token}' },
+  // office calendar (issues 12, 15): public days; the admin's dated entries and year-end closure
+  { method: 'GET', path: '/api/public/offices/:officeId/calendar', roles: ANYONE, example: '/api/public/offices/{office}/calendar' },
+  { method: 'GET', path: '/api/admin/offices/:officeId/calendar', roles: ADMINS, example: '/api/admin/offices/{office}/calendar' },
+  { method: 'PUT', path: '/api/admin/offices/:officeId/calendar/:date', roles: ADMINS, example: '/api/admin/offices/{office}/calendar/2027-03-28' },
+  { method: 'DELETE', path: '/api/admin/offices/:officeId/calendar/:date', roles: ADMINS, example: '/api/admin/offices/{office}/calendar/2027-03-28' },
+  { method: 'PUT', path: '/api/admin/offices/:officeId/calendar-settings', roles: ADMINS, example: '/api/admin/offices/{office}/calendar-settings' },
   { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
   { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
   { method: 'PUT', path: '/api/offices/:officeId/ticker', roles: MANAGERS, example: '/api/offices/{office}/ticker' },

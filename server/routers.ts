@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { AppContext } from './context.js';
 import { adminRouter } from './admin/router.js';
+import { calendarRouter } from './calendar/router.js';
 import { printRouter } from './print/router.js';
 import { reportsRouter } from './reports/router.js';
 
@@ -13,5 +14,6 @@ export function loadRouters(ctx: AppContext): Router[] {
     adminRouter(ctx), // administration (issue 7)
     printRouter(ctx), // issue 3: receipt printing
     reportsRouter(ctx),
+    calendarRouter(ctx), // office calendar (issues 12, 15)
   ];
 }

@@ -81,6 +81,9 @@ export function csrfGuard(): RequestHandler {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     if (!req.viaCookie && req.path !== '/api/auth/login') return next();
     if (isCrossOrigin({ origin: req.get('origin'), host: req.get('host'), secFetchSite: req.get('sec-fetch-site') })) return next(new AppError('CSRF_REJECTED'));
+    // A DELETE without a body cannot come from a cross-site form (forms only GET and POST) and needs a CORS preflight from script: no Content-Type asked.
+    const bodiless = req.get('content-length') === undefined || req.get('content-length') === '0';
+    if (req.method === 'DELETE' && bodiless && !req.get('transfer-encoding')) return next();
     if (!req.is('application/json')) return next(new AppError('CSRF_REJECTED', { reason: 'Content-Type must be application/json' }));
     next();
   };

@@ -5,7 +5,8 @@ import { estimateAtIssue, toRecorded } from './estimate.js';
 import { nextNumber } from './numbering.js';
 import { orderKeyFor, pickNext } from './policy.js';
 import { liveOf, type DomainEvent, type OfficeState } from './state.js';
-import { businessDay, endOfBusinessDay, isWithinHours } from './time.js';
+import { businessDay, endOfBusinessDay } from './time.js';
+import { officeToday, receptionOpen } from '../calendar/reception.js';
 
 export interface Actor {
   role: ActorRole | 'system';
@@ -82,7 +83,7 @@ function issue(state: OfficeState, p: Command<'ticket:issue'>, ctx: DecideContex
   if (!service) throw new AppError('SERVICE_NOT_FOUND');
   const fromKiosk = ctx.actor.role === 'kiosk';
   if (!service.active || (fromKiosk && !service.kioskVisible)) throw new AppError('SERVICE_INACTIVE');
-  if (fromKiosk && !isWithinHours(ctx.now, state.office.timezone, state.office.hours)) throw new AppError('OUTSIDE_HOURS');
+  if (fromKiosk && !receptionOpen(state.office, ctx.now)) throw new AppError('OUTSIDE_HOURS', { today: officeToday(state.office, ctx.now) });
   if (p.priority && fromKiosk && !(state.office.kioskPriority && service.priorityAllowed)) {
     throw new AppError('INVALID_INPUT', { field: 'priority' }, 'この用件では優先受付を選べません。');
   }

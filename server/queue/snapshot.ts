@@ -6,14 +6,15 @@ import { queueView } from '../estimate/view.js';
 import { cachedEstimateForStep, estimateAtIssue } from './estimate.js';
 import { pickNext, serviceQueue, waitingCount } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
-import { businessDay, isWithinHours } from './time.js';
+import { businessDay } from './time.js';
+import { officeToday, receptionOpen } from '../calendar/reception.js';
 
 /** Read models built from the state: the public one (no personal data) and the staff one. */
 
 export function serviceRefusal(state: OfficeState, serviceId: string, now: number): PublicService['refusal'] {
   const s = state.services.get(serviceId);
   if (!s || !s.active) return 'SERVICE_INACTIVE';
-  if (!isWithinHours(now, state.office.timezone, state.office.hours)) return 'OUTSIDE_HOURS';
+  if (!receptionOpen(state.office, now)) return 'OUTSIDE_HOURS';
   const day = businessDay(now, state.office.timezone);
   if (s.dailyCap !== null && (state.issuedCount.get(`${day}|${s.id}`) ?? 0) >= s.dailyCap) return 'DAILY_CAP_REACHED';
   const seq = state.numbering.get(`${day}|${s.prefix}`);
@@ -82,7 +83,7 @@ export function buildPublicSnapshot(state: OfficeState, version: number, now: nu
     now,
     office: {
       id: o.id, name: o.name, timezone: o.timezone, hours: o.hours, ticker: o.ticker, announcement: o.announcement,
-      kioskPriority: o.kioskPriority, acceptingNow: isWithinHours(now, o.timezone, o.hours), texts: o.texts ?? {},
+      kioskPriority: o.kioskPriority, acceptingNow: receptionOpen(o, now), texts: o.texts ?? {}, today: officeToday(o, now),
     },
     services: publicServices(state, now),
     counters: publicCounters(state),

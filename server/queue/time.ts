@@ -1,6 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { format, getISODay } from 'date-fns';
-import type { OfficeHours } from '../../common/types.js';
+import { format } from 'date-fns';
 
 /** The office's business day (local calendar date, yyyy-MM-dd) at `at`, whatever the process TZ. */
 export function businessDay(at: number, timezone: string): string {
@@ -33,18 +32,4 @@ export function endOfBusinessDay(day: string, timezone: string): number {
 /** Local time formatted for people, e.g. "2026-03-24 09:05:00". */
 export function localDateTime(at: number, timezone: string, pattern = 'yyyy-MM-dd HH:mm:ss'): string {
   return format(new TZDate(at, timezone), pattern);
-}
-
-function parseHm(hm: string): number {
-  const [h, m] = hm.split(':').map(Number) as [number, number];
-  return h * 60 + m;
-}
-
-/** Whether reception is open at `at` (null hours = always open). */
-export function isWithinHours(at: number, timezone: string, hours: OfficeHours | null): boolean {
-  if (!hours) return true;
-  const local = new TZDate(at, timezone);
-  if (!hours.days.includes(getISODay(local))) return false;
-  const minute = local.getHours() * 60 + local.getMinutes();
-  return minute >= parseHm(hours.open) && minute < parseHm(hours.close);
 }

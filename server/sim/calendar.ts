@@ -5,55 +5,16 @@
  * month-to-month variation. Days are plain `yyyy-MM-dd` strings in the office's calendar.
  */
 
-/** National holidays (振替休日 and 国民の休日 included) for the years the demo covers. */
-const HOLIDAYS = new Set([
-  // 2023
-  '2023-01-02', '2023-01-09', '2023-02-23', '2023-03-21', '2023-05-03', '2023-05-04', '2023-05-05', '2023-07-17', '2023-08-11', '2023-09-18', '2023-10-09', '2023-11-03', '2023-11-23',
-  // 2024
-  '2024-01-01', '2024-01-08', '2024-02-12', '2024-02-23', '2024-03-20', '2024-04-29', '2024-05-03', '2024-05-06', '2024-07-15', '2024-08-12', '2024-09-16', '2024-09-23', '2024-10-14', '2024-11-04', '2024-11-23',
-  // 2025
-  '2025-01-01', '2025-01-13', '2025-02-11', '2025-02-24', '2025-03-20', '2025-04-29', '2025-05-05', '2025-05-06', '2025-07-21', '2025-08-11', '2025-09-15', '2025-09-23', '2025-10-13', '2025-11-03', '2025-11-24',
-  // 2026
-  '2026-01-01', '2026-01-12', '2026-02-11', '2026-02-23', '2026-03-20', '2026-04-29', '2026-05-04', '2026-05-05', '2026-05-06', '2026-07-20', '2026-08-11', '2026-09-21', '2026-09-22', '2026-09-23', '2026-10-12', '2026-11-03', '2026-11-23',
-  // 2027
-  '2027-01-01', '2027-01-11', '2027-02-11', '2027-02-23', '2027-03-22', '2027-04-29', '2027-05-03', '2027-05-04', '2027-05-05', '2027-07-19', '2027-08-11', '2027-09-20', '2027-09-23', '2027-10-11', '2027-11-03', '2027-11-23',
-]);
+import { DEFAULT_CALENDAR_SETTINGS } from '../../common/calendar.js';
+import { isNationalHoliday } from '../calendar/holidays.js';
+import { addDaysTo as addDays, inYearEnd, weekdayOf as weekday } from '../calendar/office.js';
 
-const DAY_MS = 86_400_000;
+/** Date arithmetic lives with the office calendar; re-exported under the simulator's names. */
+export { addDaysTo as addDays, isValidDate as isValidDay, weekdayOf as weekday } from '../calendar/office.js';
 
-/** Parse a `yyyy-MM-dd` into its UTC-midnight ms (calendar arithmetic only, no time zone). */
-function toUtc(day: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) throw new RangeError(`not a date: ${day}`);
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(t).toISOString().slice(0, 10) !== day) throw new RangeError(`not a date: ${day}`);
-  return t;
-}
-
-const fromUtc = (t: number) => new Date(t).toISOString().slice(0, 10);
-
-export function addDays(day: string, n: number): string {
-  return fromUtc(toUtc(day) + n * DAY_MS);
-}
-
-export function isValidDay(day: string): boolean {
-  try {
-    toUtc(day);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** ISO weekday: 1 = Monday … 7 = Sunday. */
-export function weekday(day: string): number {
-  const d = new Date(toUtc(day)).getUTCDay();
-  return d === 0 ? 7 : d;
-}
-
+/** A national holiday (from the maintained library, server/calendar/holidays.ts) or the 年末年始 closure. */
 export function isHoliday(day: string): boolean {
-  const md = day.slice(5);
-  return HOLIDAYS.has(day) || md >= '12-29' || md <= '01-03';
+  return isNationalHoliday(day) || inYearEnd(day, DEFAULT_CALENDAR_SETTINGS);
 }
 
 /** A weekday the office is open (hours Monday–Friday, no holidays). */

@@ -1,5 +1,7 @@
 import type { Counter, CounterLive, Office, Service, Step, Ticket } from '../../common/types.js';
 import type { DB } from './db.js';
+import { DEFAULT_CALENDAR_SETTINGS } from '../../common/calendar.js';
+import { loadCalendarEntries } from '../calendar/store.js';
 
 /** Row ⇄ object mapping and the plain queries the engine needs. */
 
@@ -19,6 +21,7 @@ export function officeFromRow(r: Row): Office {
     ticker: String(r.ticker ?? ''),
     announcement: json(r.announcement_json, { ja: '', en: '', english: false }),
     texts: json(r.texts_json, {}),
+    calendar: { settings: json(r.calendar_json, DEFAULT_CALENDAR_SETTINGS), entries: [] },
   };
 }
 
@@ -95,7 +98,12 @@ export function liveFromRow(r: Row): CounterLive {
 }
 
 export function loadOffices(db: DB): Office[] {
-  return (db.prepare('SELECT * FROM offices ORDER BY sort_order, id').all() as Row[]).map(officeFromRow);
+  const entries = loadCalendarEntries(db);
+  return (db.prepare('SELECT * FROM offices ORDER BY sort_order, id').all() as Row[]).map((r) => {
+    const o = officeFromRow(r);
+    o.calendar!.entries = entries.get(o.id) ?? [];
+    return o;
+  });
 }
 
 export function loadServices(db: DB, officeId: string): Service[] {
