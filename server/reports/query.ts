@@ -67,6 +67,13 @@ export function requireOffices(names: Names, officeIds: string[]): OfficeInfo[] 
   });
 }
 
+/** A report period: from ≤ to (REPORT_PERIOD_REVERSED), at most 366 days (REPORT_PERIOD_TOO_LONG). */
+export function checkPeriod(from: string, to: string, maxDays: number | null = MAX_SUMMARY_DAYS): void {
+  if (from > to) throw new AppError('REPORT_PERIOD_REVERSED', { from, to });
+  const days = daySpan(from, to);
+  if (maxDays !== null && days > maxDays) throw new AppError('REPORT_PERIOD_TOO_LONG', { days, maxDays, hint: 'export the steps CSV for longer periods' });
+}
+
 /** Days from `from` to `to` inclusive (yyyy-MM-dd). */
 export function daySpan(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
@@ -123,6 +130,30 @@ export interface SummaryReport {
   groups: Record<GroupKind, ReportRow[]>;
   heatmap: HeatCell[];
   histogram: HistogramBin[];
+  /** Imported history among the report's steps (counted like recorded ones). */
+  imported: ImportedInfo;
+}
+
+/**
+ * Imported history (issue 14) inside a report: counted exactly like recorded steps; this only
+ * says how many of the report's steps were imported and from which sources, for the note under it.
+ */
+export interface ImportedInfo {
+  steps: number;
+  sources: { batchId: number; officeId: string; source: string }[];
+}
+
+export function importedSummary(db: DB, windows: { officeId: string; lo: number; hi: number }[]): ImportedInfo {
+  const counts = db.prepare('SELECT import_batch AS b, count(*) AS n FROM steps INDEXED BY steps_imported WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ? AND import_batch IS NOT NULL GROUP BY import_batch');
+  const byBatch = new Map<number, number>();
+  for (const w of windows) for (const r of counts.all(w.officeId, w.lo, w.hi) as { b: number; n: number }[]) byBatch.set(r.b, (byBatch.get(r.b) ?? 0) + r.n);
+  if (byBatch.size === 0) return { steps: 0, sources: [] };
+  const batch = db.prepare('SELECT id, office_id, source FROM import_batches WHERE id = ?');
+  const sources = [...byBatch.keys()].sort((a, b) => a - b).map((id) => {
+    const b = batch.get(id) as { id: number; office_id: string; source: string };
+    return { batchId: b.id, officeId: b.office_id, source: b.source };
+  });
+  return { steps: [...byBatch.values()].reduce((a, n) => a + n, 0), sources };
 }
 
 export const HISTOGRAM_EDGES_MIN = [0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240];
@@ -142,8 +173,7 @@ const NONE_LABEL: LocalizedText = { ja: '（呼出なし）', en: '(not called)'
 
 /** The report for a range of business days over one or more offices, every grouping at once. */
 export function summaryReport(db: DB, officeIds: string[], from: string, to: string, names = loadNames(db)): SummaryReport {
-  if (from > to) throw new AppError('INVALID_INPUT', { reason: 'from is after to' });
-  if (daySpan(from, to) > MAX_SUMMARY_DAYS) throw new AppError('INVALID_INPUT', { reason: `at most ${MAX_SUMMARY_DAYS} days per report; export the steps CSV for longer periods` });
+  checkPeriod(from, to);
   const offices = requireOffices(names, officeIds);
   const multi = offices.length > 1;
   const total = new Accumulator();
@@ -252,7 +282,8 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
   const heatmap = [...heat.values()]
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.hour - b.hour))
     .map((c) => ({ day: c.day, hour: c.hour, steps: c.steps, called: c.called, waitMeanMs: c.called ? c.sum / c.called : null }));
-  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), stay, groups, heatmap, histogram: histogram(total.waits) };
+  const imported = importedSummary(db, offices.map((o) => ({ officeId: o.id, lo: startOfBusinessDay(from, o.timezone), hi: endOfBusinessDay(to, o.timezone) })));
+  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), stay, groups, heatmap, histogram: histogram(total.waits), imported };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,10 +347,19 @@ export interface SeasonRow {
 
 export interface SeasonReport {
   offices: OfficeInfo[];
+  /** Years with data in at least one office's season (years with none are in emptyYears). */
   years: number[];
   percentileMethod: string;
   periods: Record<string, SeasonPeriod[]>;
   rows: SeasonRow[];
+  /** 市全体 (all offices of the report pooled), one row per year; empty for one office. */
+  city: SeasonRow[];
+  /** Years asked for (or between the first and last year of data) with no data in any office: left out. */
+  emptyYears: number[];
+  /** Office seasons with no step and no open day: left out of rows, chart and exports. */
+  skipped: { officeId: string; year: number }[];
+  /** Imported history among the seasons' steps (counted like recorded ones). */
+  imported: ImportedInfo;
 }
 
 export const MAX_SEASON_YEARS = 30;
@@ -355,13 +395,17 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
   if (opts.fromYear !== undefined || opts.toYear !== undefined) {
     const lo = opts.fromYear ?? years[0] ?? opts.toYear!;
     const hi = opts.toYear ?? years.at(-1) ?? opts.fromYear!;
-    if (lo > hi) throw new AppError('INVALID_INPUT', { reason: 'fromYear is after toYear' });
+    if (lo > hi) throw new AppError('REPORT_YEARS_INVALID', { reason: 'fromYear is after toYear' });
     years = [];
     for (let y = lo; y <= hi; y++) years.push(y);
   }
-  if (years.length > MAX_SEASON_YEARS) throw new AppError('INVALID_INPUT', { reason: `at most ${MAX_SEASON_YEARS} years` });
+  if (years.length > MAX_SEASON_YEARS) throw new AppError('REPORT_YEARS_INVALID', { reason: `at most ${MAX_SEASON_YEARS} years` });
   const periods: Record<string, SeasonPeriod[]> = {};
   const rows: SeasonRow[] = [];
+  const skipped: { officeId: string; year: number }[] = [];
+  const windows: { officeId: string; lo: number; hi: number }[] = [];
+  /** Per year: every office's all-services figures, pooled into the 市全体 row. */
+  const cityParts = new Map<number, { acc: Accumulator; perDay: number | null; openDays: number; startDay: string; endDay: string; inProgress: boolean }>();
   const openDaysStmt = db.prepare('SELECT count(DISTINCT business_day) FROM tickets WHERE office_id = ? AND business_day >= ? AND business_day <= ?').pluck();
   for (const office of offices) {
     const lt = new LocalTime(office.timezone);
@@ -391,6 +435,7 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
       const other = new Accumulator();
       const lo = startOfBusinessDay(p.startDay, office.timezone);
       const hi = endOfBusinessDay(p.endDay, office.timezone);
+      windows.push({ officeId: office.id, lo, hi });
       for (const v of stmt.iterate(...caseArgs, office.id, lo, hi) as IterableIterator<number>) {
         const flags = ((v % 8192) + 8192) % 8192;
         const idx = flags & 1023;
@@ -412,8 +457,23 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
       const openDays = openDaysStmt.get(office.id, p.startDay, p.endDay) as number;
       const all = new Accumulator();
       for (const a of bySvc.values()) all.merge(a);
+      // A season with no step and no open day (before the office used Madoguchi, or a year with no
+      // data) is left out everywhere — rows, chart, CSV, Excel — and listed in `skipped`.
+      if (all.steps === 0 && openDays === 0) {
+        skipped.push({ officeId: office.id, year: p.year });
+        continue;
+      }
       const labels = seasonLabels(p.year, p.startDay, p.endDay);
       const inProgress = opts.now !== undefined && lt.day(opts.now) <= p.endDay;
+      let part = cityParts.get(p.year);
+      if (!part) cityParts.set(p.year, (part = { acc: new Accumulator(), perDay: null, openDays: 0, startDay: p.startDay, endDay: p.endDay, inProgress: false }));
+      part.acc.merge(all);
+      const officePerDay = openDays ? all.tickets / openDays : null;
+      if (officePerDay !== null) part.perDay = (part.perDay ?? 0) + officePerDay;
+      part.openDays = Math.max(part.openDays, openDays);
+      if (p.startDay < part.startDay) part.startDay = p.startDay;
+      if (p.endDay > part.endDay) part.endDay = p.endDay;
+      part.inProgress ||= inProgress;
       const make = (serviceId: string | null, acc: Accumulator): SeasonRow => {
         const wait = distribution(acc.waits);
         const count = serviceId === null ? acc.tickets : acc.steps;
@@ -440,19 +500,7 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
           change: null,
           estimate: acc.est.stats(),
         };
-        if (before && before.year === p.year - 1 && before.wait.count > 0 && wait.count > 0) {
-          const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
-          const pct = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : (a - b) / b);
-          row.change = {
-            year: before.year,
-            waitMeanMs: d(wait.meanMs, before.wait.meanMs),
-            waitMeanPct: pct(wait.meanMs, before.wait.meanMs),
-            waitMedianMs: d(wait.medianMs, before.wait.medianMs),
-            waitP90Ms: d(wait.p90Ms, before.wait.p90Ms),
-            perDay: d(perDay, before.perDay),
-            perDayPct: pct(perDay, before.perDay),
-          };
-        }
+        row.change = seasonChange(row, before);
         prev.set(key, row);
         return row;
       };
@@ -461,7 +509,50 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
       for (const [sid, acc] of bySvc) if (!serviceIds.includes(sid)) rows.push(make(sid, acc));
     }
   }
-  return { offices, years, percentileMethod: PERCENTILE_METHOD, periods, rows };
+  // 市全体: every office's all-services steps of each year pooled (waits of all offices in one
+  // distribution); tickets per day = the sum of the offices' tickets per open day.
+  const city: SeasonRow[] = [];
+  if (offices.length > 1) {
+    let before: SeasonRow | undefined;
+    for (const y of years) {
+      const part = cityParts.get(y);
+      if (!part) continue;
+      const wait = distribution(part.acc.waits);
+      const row: SeasonRow = {
+        officeId: CITY_ID, serviceId: null, label: { ja: '市全体', en: 'City-wide' }, year: y, startDay: part.startDay, endDay: part.endDay,
+        labels: seasonLabels(y, part.startDay, part.endDay), openDays: part.openDays, steps: part.acc.steps, tickets: part.acc.tickets, perDay: part.perDay, wait,
+        withinTarget: part.acc.withinTarget, serviceLevel: wait.count ? part.acc.withinTarget / wait.count : null, unserved: part.acc.unserved, inProgress: part.inProgress,
+        change: null, estimate: part.acc.est.stats(),
+      };
+      row.change = seasonChange(row, before);
+      city.push(row);
+      before = row;
+    }
+  }
+  const kept = years.filter((y) => cityParts.has(y));
+  return {
+    offices, years: kept, percentileMethod: PERCENTILE_METHOD, periods, rows, city,
+    emptyYears: years.filter((y) => !cityParts.has(y)), skipped, imported: importedSummary(db, windows),
+  };
+}
+
+/** `officeId` of the 市全体 rows (no office id can be "*"). */
+export const CITY_ID = '*';
+
+/** Change from the previous calendar year's season (none when that year has no row or no wait). */
+function seasonChange(row: SeasonRow, before: SeasonRow | undefined): SeasonChange | null {
+  if (!before || before.year !== row.year - 1 || before.wait.count === 0 || row.wait.count === 0) return null;
+  const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  const pct = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : (a - b) / b);
+  return {
+    year: before.year,
+    waitMeanMs: d(row.wait.meanMs, before.wait.meanMs),
+    waitMeanPct: pct(row.wait.meanMs, before.wait.meanMs),
+    waitMedianMs: d(row.wait.medianMs, before.wait.medianMs),
+    waitP90Ms: d(row.wait.p90Ms, before.wait.p90Ms),
+    perDay: d(row.perDay, before.perDay),
+    perDayPct: pct(row.perDay, before.perDay),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -442,9 +442,9 @@ describe('report routes and exports', () => {
       const r = await get(`/api/reports/summary?${q}`);
       return [r.status, ((await r.json()) as { error: { code: string } }).error.code];
     };
-    expect(await bad('offices=chuo&from=2026-03-25&to=2026-03-24')).toEqual([400, 'INVALID_INPUT']);
+    expect(await bad('offices=chuo&from=2026-03-25&to=2026-03-24')).toEqual([400, 'REPORT_PERIOD_REVERSED']);
     expect(await bad('offices=chuo&from=2026-02-30&to=2026-03-24')).toEqual([400, 'INVALID_INPUT']);
-    expect(await bad('offices=chuo&from=2024-01-01&to=2026-03-24')).toEqual([400, 'INVALID_INPUT']);
+    expect(await bad('offices=chuo&from=2024-01-01&to=2026-03-24')).toEqual([400, 'REPORT_PERIOD_TOO_LONG']);
     expect(await bad('offices=chuo&from=2026-03-24&to=2026-03-24&x=1')).toEqual([400, 'INVALID_INPUT']);
     // an office outside the supervisor's own is refused without saying whether it exists
     expect(await bad('offices=nowhere&from=2026-03-24&to=2026-03-24')).toEqual([403, 'FORBIDDEN']);
