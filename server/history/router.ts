@@ -1,5 +1,6 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { AppError } from '../../common/errors.js';
 import { audit } from '../audit/audit.js';
 import type { AppContext } from '../context.js';
 import { assertOfficeAccess, resolvePrincipal, roleOf } from '../http/auth.js';
@@ -43,7 +44,15 @@ const staffId = (req: Request) => (req.principal.kind === 'staff' ? req.principa
  */
 export function historyBodyParser(ctx: AppContext): RequestHandler[] {
   const big = express.json({ limit: HISTORY_BODY_LIMIT });
-  return [resolvePrincipal(ctx), (req, res, next) => (roleOf(req.principal) === 'admin' ? big(req, res, next) : next())];
+  return [
+    resolvePrincipal(ctx),
+    (req, res, next) => {
+      const role = roleOf(req.principal);
+      if (role === 'admin') return big(req, res, next);
+      // The same answer the route's role check gives, before any body is read.
+      next(new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN'));
+    },
+  ];
 }
 
 export function historyRouter(ctx: AppContext): Router {
