@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Heatmap } from './Heatmap.js';
 import { ja, minNum, minutes, num, percent } from './format.js';
+import { ImportedNote } from './ImportedNote.js';
+import { PrintHeader } from './PrintHeader.js';
 import type { GroupKind, SummaryReport } from './types.js';
 
 const KINDS: [GroupKind, string][] = [
@@ -22,6 +24,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
   const hist = report.histogram.map((b) => ({ bin: b.toMin === null ? `${b.fromMin}分〜` : `${b.fromMin}〜${b.toMin}分`, 件数: b.count }));
   return (
     <section aria-label="集計 Summary">
+      <PrintHeader title={`待ち時間の集計 — ${KINDS.find((k) => k[0] === kind)![1].split(' ')[0]}`} offices={report.offices.map((o) => ja(o.name))} period={`${report.from}〜${report.to}`} />
       <div className="rp-kpis">
         <Kpi label="件数 Steps" value={num(t.steps)} sub={`発券 ${num(t.tickets)}`} />
         <Kpi label="平均待ち Mean wait" value={minutes(t.wait.meanMs)} sub={`中央値 ${minutes(t.wait.medianMs)}`} />
@@ -37,7 +40,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
           warn={t.estimate.underPromise !== null && t.estimate.underPromise > 0.1} />
       </div>
 
-      <div className="rp-exports">
+      <div className="rp-exports rp-no-print">
         <span>ダウンロード Export:</span>
         <a href={`/api/reports/steps.csv?${query}`} download>手続明細 CSV（全件）</a>
         <a href={`/api/reports/summary.csv?${query}&by=${kind}`} download>この表 CSV</a>
@@ -79,7 +82,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         <Heatmap cells={report.heatmap} />
       </figure>
 
-      <div className="rp-tabs" role="tablist" aria-label="集計の単位 Group by">
+      <div className="rp-tabs rp-no-print" role="tablist" aria-label="集計の単位 Group by">
         {KINDS.map(([k, label]) => (
           <button key={k} role="tab" aria-selected={kind === k} className={kind === k ? 'rp-on' : ''} onClick={() => setKind(k)}>{label}</button>
         ))}
@@ -125,6 +128,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         目安内＝発券時に表示した待ち時間の目安（範囲）に実際の待ち時間が収まった割合、目安超過＝範囲より長く待った割合、目安誤差＝目安（点）と実際の差の中央値（目安を記録した呼出済の手続のみ）。
         Wait = enqueue → first call; estimate coverage = share of actual waits inside the range shown at issue, over-run = above it, error = median |actual − point|; visit stay = issue → end of the last step (tickets finished served; by first service); percentiles by linear interpolation (as Excel).
       </p>
+      <ImportedNote imported={report.imported} offices={report.offices} />
     </section>
   );
 }

@@ -38,6 +38,7 @@ CREATE INDEX tickets_import_batch ON tickets(import_batch) WHERE import_batch IS
 -- Reports say how many imported steps they include: free when nothing was imported.
 CREATE INDEX steps_imported ON steps(office_id, enqueued_at) WHERE import_batch IS NOT NULL;
 
--- Busy-season comparison: every column it reads is in this index, so a season window is one
--- index range read with no table look-ups (issue 14: 8 seasons of 5 M steps in well under 200 ms).
-CREATE INDEX steps_office_window ON steps(office_id, enqueued_at, service_id, seq, outcome, first_called_at);
+-- Busy-season comparison: per service and season window, every column it reads is in this index,
+-- so each read is one index range with no table look-ups (issue 14: 8 seasons of 5 M steps in a
+-- fraction of a full scan).
+CREATE INDEX steps_office_service ON steps(office_id, service_id, enqueued_at, first_called_at, seq, outcome);

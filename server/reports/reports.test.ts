@@ -468,7 +468,7 @@ describe('report routes and exports', () => {
     expect(rows.at(-1)).toEqual({ staff_id: 'supervisor', target: 'summary.csv:hour' });
     const bad = await get('/api/reports/steps.csv?offices=chuo&from=2026-03-25&to=2026-03-24');
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('REPORT_PERIOD_REVERSED');
   });
 
   it('the JSON summary carries the same figures as the module', async () => {
