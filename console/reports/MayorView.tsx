@@ -26,7 +26,7 @@ export function MayorView({ report }: { report: SeasonReport }) {
   const title = `繁忙期における窓口の待ち時間について（${span}）`;
   return (
     <section className="rp-mayor" aria-label="繁忙期の要約 Busy-season summary">
-      <PrintHeader title={title} offices={report.offices.map((o) => ja(o.name))} period={`各年の繁忙期（${span}）`} />
+      <PrintHeader asOf={report.generatedAt} title={title} offices={report.offices.map((o) => ja(o.name))} period={`各年の繁忙期（${span}）`} />
       <h3 className="rp-screen-only">{title}</h3>
       <p className="rp-mayor-lead">
         各庁舎の窓口における繁忙期（3月下旬から4月上旬まで）の待ち時間の推移を、下表のとおりご報告いたします。

@@ -4,8 +4,8 @@ import { eraDate, tokyoToday } from './format.js';
  * Title block of a printed report (hidden on screen): what, which offices, which period, and the
  * date the figures were taken (データ基準日). The screen's navigation and filters do not print.
  */
-export function PrintHeader({ title, offices, period }: { title: string; offices: string[]; period: string }) {
-  const today = tokyoToday();
+export function PrintHeader({ title, offices, period, asOf }: { title: string; offices: string[]; period: string; asOf?: number }) {
+  const today = tokyoToday(asOf === undefined ? new Date() : new Date(asOf));
   return (
     <header className="rp-print-head" aria-hidden="true">
       <h1>{title}</h1>

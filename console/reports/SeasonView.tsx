@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, T
 import { ja, jaMonthDay, minLabel, minNum, minutes, num, percent, signed } from './format.js';
 import { ImportedNote } from './ImportedNote.js';
 import { PrintHeader } from './PrintHeader.js';
+import { PRINT_CHART_WIDTH, usePrinting } from './usePrinting.js';
 import type { SeasonReport, SeasonRow } from './types.js';
 
 type Metric = 'meanMs' | 'medianMs' | 'p90Ms';
@@ -16,6 +17,7 @@ const ALL = '';
 
 /** Busy season year against year, per office: the bar chart the city publishes, and tables. */
 export function SeasonView({ report, query }: { report: SeasonReport; query: string }) {
+  const printing = usePrinting();
   const [metric, setMetric] = useState<Metric>('meanMs');
   const [service, setService] = useState<string>(ALL);
   const services = useMemo(() => [...new Set(report.rows.filter((r) => r.serviceId !== null).map((r) => ja(r.label)))], [report]);
@@ -33,7 +35,7 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
   if (!report.years.length) return <p className="rp-empty">繁忙期のデータがありません。 No busy-season data.</p>;
   return (
     <section aria-label="繁忙期比較 Busy season">
-      <PrintHeader title={`繁忙期比較 — ${service || '全手続'}（${metricLabel}待ち時間）`} offices={report.offices.map((o) => ja(o.name))}
+      <PrintHeader asOf={report.generatedAt} title={`繁忙期比較 — ${service || '全手続'}（${metricLabel}待ち時間）`} offices={report.offices.map((o) => ja(o.name))}
         period={`${report.years[0]}年〜${latest}年の各年の繁忙期`} />
       <div className="rp-controls rp-no-print">
         <label>
@@ -59,7 +61,7 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
           繁忙期の{metricLabel}待ち時間（分）— {service || '全手続'}
           <small>各年の繁忙期（既定 3月20日〜4月10日）。年度をまたぐため暦年で表示。</small>
         </figcaption>
-        <ResponsiveContainer width="100%" height={300}>
+        <ResponsiveContainer width={printing ? PRINT_CHART_WIDTH : '100%'} height={printing ? 260 : 300}>
           <BarChart data={data} margin={{ top: 24, right: 16, bottom: 0, left: 0 }} barCategoryGap="22%">
             <CartesianGrid stroke="#ddd" vertical={false} />
             <XAxis dataKey="year" />

@@ -4,6 +4,7 @@ import { Heatmap } from './Heatmap.js';
 import { ja, minNum, minutes, num, percent } from './format.js';
 import { ImportedNote } from './ImportedNote.js';
 import { PrintHeader } from './PrintHeader.js';
+import { PRINT_CHART_WIDTH, usePrinting } from './usePrinting.js';
 import type { GroupKind, SummaryReport } from './types.js';
 
 const KINDS: [GroupKind, string][] = [
@@ -16,6 +17,7 @@ const KINDS: [GroupKind, string][] = [
 ];
 
 export function SummaryView({ report, query }: { report: SummaryReport; query: string }) {
+  const printing = usePrinting();
   const [kind, setKind] = useState<GroupKind>('service');
   const t = report.total;
   const st = report.stay;
@@ -24,7 +26,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
   const hist = report.histogram.map((b) => ({ bin: b.toMin === null ? `${b.fromMin}分〜` : `${b.fromMin}〜${b.toMin}分`, 件数: b.count }));
   return (
     <section aria-label="集計 Summary">
-      <PrintHeader title={`待ち時間の集計 — ${KINDS.find((k) => k[0] === kind)![1].split(' ')[0]}`} offices={report.offices.map((o) => ja(o.name))} period={`${report.from}〜${report.to}`} />
+      <PrintHeader asOf={report.generatedAt} title={`待ち時間の集計 — ${KINDS.find((k) => k[0] === kind)![1].split(' ')[0]}`} offices={report.offices.map((o) => ja(o.name))} period={`${report.from}〜${report.to}`} />
       <div className="rp-kpis">
         <Kpi label="件数 Steps" value={num(t.steps)} sub={`発券 ${num(t.tickets)}`} />
         <Kpi label="平均待ち Mean wait" value={minutes(t.wait.meanMs)} sub={`中央値 ${minutes(t.wait.medianMs)}`} />
@@ -50,7 +52,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
       <div className="rp-charts">
         <figure>
           <figcaption>日別の待ち時間（分） Daily wait</figcaption>
-          <ResponsiveContainer width="100%" height={240}>
+          <ResponsiveContainer width={printing ? PRINT_CHART_WIDTH / 2 - 12 : '100%'} height={printing ? 200 : 240}>
             <LineChart data={trend} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#ddd" />
               <XAxis dataKey="day" />
@@ -65,7 +67,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         </figure>
         <figure>
           <figcaption>待ち時間の分布（件） Wait distribution</figcaption>
-          <ResponsiveContainer width="100%" height={240}>
+          <ResponsiveContainer width={printing ? PRINT_CHART_WIDTH / 2 - 12 : '100%'} height={printing ? 200 : 240}>
             <BarChart data={hist} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#ddd" vertical={false} />
               <XAxis dataKey="bin" interval={0} angle={-30} textAnchor="end" height={50} fontSize={11} />

@@ -132,6 +132,8 @@ export interface SummaryReport {
   histogram: HistogramBin[];
   /** Imported history among the report's steps (counted like recorded ones). */
   imported: ImportedInfo;
+  /** When the figures were taken (UTC ms; the HTTP reply only): データ基準日 on the printed page. */
+  generatedAt?: number;
 }
 
 /**
@@ -360,6 +362,8 @@ export interface SeasonReport {
   skipped: { officeId: string; year: number }[];
   /** Imported history among the seasons' steps (counted like recorded ones). */
   imported: ImportedInfo;
+  /** When the figures were taken (UTC ms; the HTTP reply only). */
+  generatedAt?: number;
 }
 
 export const MAX_SEASON_YEARS = 30;

@@ -110,12 +110,12 @@ export function reportsRouter(ctx: AppContext): Router {
 
   on(r, 'GET', '/api/reports/summary', (req) => {
     const q = rangeQuery.parse(req.query);
-    return summaryReport(db, officesFor(req, q.offices), q.from, q.to);
+    return { ...summaryReport(db, officesFor(req, q.offices), q.from, q.to), generatedAt: clock.now() };
   });
 
   on(r, 'GET', '/api/reports/busy-season', (req) => {
     const q = seasonQuery.parse(req.query);
-    return seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() });
+    return { ...seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() }), generatedAt: clock.now() };
   });
 
   get(r, '/api/reports/summary.csv', (req, res) => {
