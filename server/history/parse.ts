@@ -1,9 +1,8 @@
-import { TZDate } from '@date-fns/tz';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { z } from 'zod';
 import { OUTCOME_JA } from '../reports/tables.js';
-import type { Outcome } from '../reports/stats.js';
+import { LocalTime, type Outcome } from '../reports/stats.js';
 
 /**
  * History import, parsing half (pure: no SQL). A file becomes a list of tickets, each with its
@@ -294,6 +293,13 @@ export function formatReader(format: string): (s: string) => { y?: number; mo?: 
   };
 }
 
+/** Office wall-clock time (written as if UTC) → UTC ms, with the zone's offset cached per day (LocalTime). */
+export function wallToUtc(lt: LocalTime, wall: number): number {
+  const first = wall - lt.offsetMs(wall);
+  const off = lt.offsetMs(first);
+  return wall - off;
+}
+
 /** Another system's export through a saved mapping. Times are wall-clock in the office's time zone. */
 export function parseMapped(text: string, m: Mapping, target: ImportTarget): Parsed {
   const set = new TicketSet();
@@ -303,6 +309,7 @@ export function parseMapped(text: string, m: Mapping, target: ImportTarget): Par
   const c = m.columns;
   const missing = Object.values(c).filter((h) => h !== undefined && !col.has(h));
   if (missing.length) return { tickets: [], rows: 0, errors: [{ line: 1, message: `対応付けの列がファイルにありません: ${missing.join('、')}。 Mapped columns missing from the file.` }] };
+  const lt = new LocalTime(target.timezone);
   const readDate = formatReader(m.dateFormat);
   const readTime = formatReader(m.timeFormat);
   for (const [code, id] of Object.entries(m.services)) {
@@ -333,7 +340,7 @@ export function parseMapped(text: string, m: Mapping, target: ImportTarget): Par
         bad = true;
         return null;
       }
-      return new TZDate(y, mo - 1, d, t.h, t.mi, t.s, t.ms, target.timezone).getTime();
+      return wallToUtc(lt, Date.UTC(y, mo - 1, d, t.h, t.mi, t.s, t.ms));
     };
     const issued = time(c.issued, true);
     const called = bad ? null : time(c.called, false);
@@ -351,7 +358,7 @@ export function parseMapped(text: string, m: Mapping, target: ImportTarget): Par
     const seqText = get(c.seq);
     const seq = c.seq ? Number(seqText) : 0;
     if (c.seq && (!Number.isInteger(seq) || seq < 1 || seq > 50)) { fail(`${c.seq}「${seqText}」が正しくありません。 Bad step order.`); continue; }
-    const localDay = day ?? new TZDate(issued, target.timezone).toISOString().slice(0, 10);
+    const localDay = day ?? lt.day(issued);
     const counterName = get(c.counter);
     const clerkName = get(c.clerk);
     // A foreign row is one step; the first row of a ticket is enqueued at issue, a later one when the previous ended (no better figure).
