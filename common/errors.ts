@@ -48,6 +48,13 @@ export const ERRORS = {
   DB_READONLY: { status: 503, ja: 'データベースに書き込めません（読み取り専用）。係員・管理者にお知らせください。', en: 'The database is read-only; nothing can be saved. Please tell staff.' },
   DB_IO: { status: 503, ja: 'データベースの読み書きに失敗しました。係員・管理者にお知らせください。', en: 'The database could not be read or written. Please tell staff.' },
   DB_FULL: { status: 503, ja: 'ディスクの空き容量が不足しているため保存できません。係員・管理者にお知らせください。', en: 'The disk is full; nothing can be saved. Please tell staff.' },
+  // Reports and history import (issue 14)
+  REPORT_PERIOD_TOO_LONG: { status: 400, ja: '期間は366日以内で指定してください。', en: 'The period must be 366 days or fewer.' },
+  REPORT_PERIOD_REVERSED: { status: 400, ja: '開始日が終了日より後になっています。', en: 'The start date is after the end date.' },
+  REPORT_YEARS_INVALID: { status: 400, ja: '年の範囲が正しくありません（開始年は終了年以前、30年以内）。', en: 'The year range is not valid (from ≤ to, at most 30 years).' },
+  IMPORT_INVALID: { status: 400, ja: 'ファイルに取り込めない行があります。何も取り込んでいません。', en: 'The file has rows that cannot be imported; nothing was imported.' },
+  IMPORT_MAPPING_NOT_FOUND: { status: 404, ja: '列の対応付けが見つかりません。', en: 'Column mapping not found.' },
+  IMPORT_BATCH_NOT_FOUND: { status: 404, ja: '取込が見つかりません（既に削除されています）。', en: 'Import batch not found (or already removed).' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 

@@ -99,6 +99,15 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/reports/summary.xlsx', roles: MANAGERS, example: '/api/reports/summary.xlsx?offices={office}&from=2026-03-01&to=2026-03-31' },
   { method: 'GET', path: '/api/reports/busy-season.csv', roles: MANAGERS, example: '/api/reports/busy-season.csv?offices={office}' },
   { method: 'GET', path: '/api/reports/steps.csv', roles: MANAGERS, example: '/api/reports/steps.csv?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/reports/busy-season.xlsx', roles: MANAGERS, example: '/api/reports/busy-season.xlsx?offices={office}' },
+  // history import (issue 14, server/history): past steps from a previous system or another office's server
+  { method: 'POST', path: '/api/admin/history/preview', roles: ADMINS, example: '/api/admin/history/preview' },
+  { method: 'POST', path: '/api/admin/history/import', roles: ADMINS, example: '/api/admin/history/import' },
+  { method: 'GET', path: '/api/admin/history/batches', roles: ADMINS, example: '/api/admin/history/batches' },
+  { method: 'DELETE', path: '/api/admin/history/batches/:batchId', roles: ADMINS, example: '/api/admin/history/batches/{id}' },
+  { method: 'GET', path: '/api/admin/history/mappings', roles: ADMINS, example: '/api/admin/history/mappings' },
+  { method: 'PUT', path: '/api/admin/history/mappings/:name', roles: ADMINS, example: '/api/admin/history/mappings/{name}' },
+  { method: 'DELETE', path: '/api/admin/history/mappings/:name', roles: ADMINS, example: '/api/admin/history/mappings/{name}' },
 ];
 
 export interface SocketRoute {

@@ -4,6 +4,7 @@ import { adminRouter } from './admin/router.js';
 import { calendarRouter } from './calendar/router.js';
 import { printRouter } from './print/router.js';
 import { reportsRouter } from './reports/router.js';
+import { historyRouter } from './history/router.js';
 
 /**
  * Feature routers (reports, administration, printing …) mounted after the core routes.
@@ -15,5 +16,6 @@ export function loadRouters(ctx: AppContext): Router[] {
     printRouter(ctx), // issue 3: receipt printing
     reportsRouter(ctx),
     calendarRouter(ctx), // office calendar (issues 12, 15)
+    historyRouter(ctx), // issue 14: history import
   ];
 }

@@ -11,6 +11,7 @@ import { StaffAdmin } from './StaffAdmin.js';
 import { DevicesAdmin } from './DevicesAdmin.js';
 import { SeasonsAdmin } from './SeasonsAdmin.js';
 import { AuditAdmin } from './AuditAdmin.js';
+import { HistoryAdmin } from './HistoryAdmin.js';
 import './admin.css';
 
 setupAdminI18n();
@@ -25,7 +26,7 @@ export interface OfficeConfig {
   busySeasons: SeasonView[];
 }
 
-const TABS = ['office', 'services', 'counters', 'staff', 'devices', 'seasons', 'audit'] as const;
+const TABS = ['office', 'services', 'counters', 'staff', 'devices', 'seasons', 'history', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
 /**
@@ -92,6 +93,7 @@ export function AdminPage({ staff }: { staff: StaffInfo }) {
           {tab === 'staff' && <StaffAdmin me={staff} offices={offices} officeId={config.office.id} />}
           {tab === 'devices' && <DevicesAdmin config={config} onSaved={reload} />}
           {tab === 'seasons' && <SeasonsAdmin config={config} me={staff} onSaved={reload} />}
+          {tab === 'history' && <HistoryAdmin key={config.office.id} config={config} />}
           {tab === 'audit' && <AuditAdmin officeId={config.office.id} />}
         </section>
       )}

@@ -30,7 +30,7 @@ export function SeasonsAdmin({ config, me, onSaved }: { config: OfficeConfig; me
       <form className="adm-form adm-panel" onSubmit={submit} aria-label={t('newSeason')}>
         <h3>{t('newSeason')}</h3>
         <div className="adm-row">
-          <Field label={t('year')}><input name="year" type="number" value={d.year} onChange={(e) => setD({ ...d, year: e.target.value })} /></Field>
+          <Field label={t('year')} help={t('seasonYearHelp')}><input name="year" type="number" min={2000} max={2100} value={d.year} onChange={(e) => setD({ ...d, year: e.target.value })} /></Field>
           <Field label={t('startDay')}><input name="startDay" type="date" value={d.startDay} onChange={(e) => setD({ ...d, startDay: e.target.value })} /></Field>
           <Field label={t('endDay')}><input name="endDay" type="date" value={d.endDay} onChange={(e) => setD({ ...d, endDay: e.target.value })} /></Field>
           {me.officeId === null && <label className="adm-check"><input type="checkbox" checked={d.all} onChange={(e) => setD({ ...d, all: e.target.checked })} /> {t('allOfficesSeason')}</label>}

@@ -6,7 +6,7 @@ import { i18next, initI18n } from '../../web/i18n.js';
  */
 const ja = {
   title: '管理', lang: 'English',
-  'tab.office': '庁舎', 'tab.services': '用件', 'tab.counters': '窓口', 'tab.staff': '職員', 'tab.devices': '端末', 'tab.seasons': '繁忙期', 'tab.audit': '監査ログ',
+  'tab.office': '庁舎', 'tab.services': '用件', 'tab.counters': '窓口', 'tab.staff': '職員', 'tab.devices': '端末', 'tab.seasons': '繁忙期', 'tab.history': '過去データ取込', 'tab.audit': '監査ログ',
   office: '庁舎', save: '保存', saved: '保存しました。画面に反映されています。', cancel: 'キャンセル', add: '追加', edit: '編集', yes: 'はい', no: 'いいえ', loading: '読み込み中…',
   name: '名称', description: '説明', hours: '受付時間', alwaysOpen: '終日受付（時間制限なし）', open: '開始', close: '終了', days: '受付曜日',
   'day.1': '月', 'day.2': '火', 'day.3': '水', 'day.4': '木', 'day.5': '金', 'day.6': '土', 'day.7': '日',
@@ -24,7 +24,7 @@ const ja = {
   sessions: 'セッション', revokeAll: '全セッションを終了', revoke: '終了', activeSessions: '有効なセッション', lockedUntil: 'ロック中', createdAt: '作成', lastSeen: '最終利用', ip: 'IPアドレス',
   kind: '種類', 'kind.kiosk': '発券機', 'kind.display': '表示盤', newDevice: '端末を追加', pairingUrl: 'ペアリングURL', pairingHelp: '端末のブラウザでこのURLを一度開くと登録されます。QRコードを端末のカメラで読み取ることもできます。',
   revokeDevice: '登録解除', revoked: '解除済み', confirmRevoke: 'この端末の登録を解除しますか？ 接続はすぐに切断されます。', confirmDisable: 'この職員を無効にしますか？ サインイン中の画面はすぐに切断されます。',
-  year: '年度', startDay: '開始日', endDay: '終了日', allOfficesSeason: '全庁舎共通', newSeason: '繁忙期を追加', delete: '削除',
+  year: '年（暦年）', seasonYearHelp: '繁忙期は年度末から年度初めにまたがるため、年度ではなく暦年で指定します。例：2027年＝令和8年度末〜令和9年度初め（2027年3〜4月）。', startDay: '開始日', endDay: '終了日', allOfficesSeason: '全庁舎共通', newSeason: '繁忙期を追加', delete: '削除',
   at: '日時', who: '職員', device: '端末', action: '操作', target: '対象', detail: '内容', from: '開始日', to: '終了日', filter: '絞り込み', exportCsv: 'CSVで書き出し', includeCommands: '窓口操作も含める', none: 'なし',
   'lang.ja': '日本語', 'lang.en': '英語', 'lang.zh': '中国語', 'lang.ko': '韓国語', 'lang.vi': 'ベトナム語', 'lang.ja-easy': 'やさしい日本語',
   newOffice: '庁舎を追加', officeId: '庁舎ID（英小文字・数字・-）', officeIdHelp: '例: kita（URLやデータで使います。後から変更できません）',
@@ -33,7 +33,7 @@ const ja = {
 type Keys = keyof typeof ja;
 const en: Record<Keys, string> = {
   title: 'Administration', lang: '日本語',
-  'tab.office': 'Office', 'tab.services': 'Services', 'tab.counters': 'Counters', 'tab.staff': 'Staff', 'tab.devices': 'Devices', 'tab.seasons': 'Busy seasons', 'tab.audit': 'Audit log',
+  'tab.office': 'Office', 'tab.services': 'Services', 'tab.counters': 'Counters', 'tab.staff': 'Staff', 'tab.devices': 'Devices', 'tab.seasons': 'Busy seasons', 'tab.history': 'History import', 'tab.audit': 'Audit log',
   office: 'Office', save: 'Save', saved: 'Saved. Screens show it now.', cancel: 'Cancel', add: 'Add', edit: 'Edit', yes: 'Yes', no: 'No', loading: 'Loading…',
   name: 'Name', description: 'Description', hours: 'Reception hours', alwaysOpen: 'Always open (no hours)', open: 'Opens', close: 'Closes', days: 'Open on',
   'day.1': 'Mon', 'day.2': 'Tue', 'day.3': 'Wed', 'day.4': 'Thu', 'day.5': 'Fri', 'day.6': 'Sat', 'day.7': 'Sun',
@@ -51,7 +51,7 @@ const en: Record<Keys, string> = {
   sessions: 'Sessions', revokeAll: 'End all sessions', revoke: 'End', activeSessions: 'Active sessions', lockedUntil: 'Locked', createdAt: 'Created', lastSeen: 'Last seen', ip: 'IP address',
   kind: 'Kind', 'kind.kiosk': 'Kiosk', 'kind.display': 'Display', newDevice: 'Add device', pairingUrl: 'Pairing URL', pairingHelp: 'Open this URL once in the device’s browser to pair it, or scan the QR code.',
   revokeDevice: 'Revoke', revoked: 'Revoked', confirmRevoke: 'Revoke this device? It is disconnected at once.', confirmDisable: 'Disable this account? Its screens are signed out at once.',
-  year: 'Year', startDay: 'From', endDay: 'To', allOfficesSeason: 'All offices', newSeason: 'Add busy season', delete: 'Delete',
+  year: 'Calendar year', seasonYearHelp: 'A busy season straddles the fiscal year (年度) boundary, so it is set by calendar year: 2027 = March–April 2027 (end of FY2026, start of FY2027).', startDay: 'From', endDay: 'To', allOfficesSeason: 'All offices', newSeason: 'Add busy season', delete: 'Delete',
   at: 'When', who: 'Staff', device: 'Device', action: 'Action', target: 'Target', detail: 'Detail', from: 'From', to: 'To', filter: 'Filter', exportCsv: 'Export CSV', includeCommands: 'Include counter operations', none: 'None',
   'lang.ja': 'Japanese', 'lang.en': 'English', 'lang.zh': 'Chinese', 'lang.ko': 'Korean', 'lang.vi': 'Vietnamese', 'lang.ja-easy': 'Easy Japanese',
   newOffice: 'Add office', officeId: 'Office id (a–z, 0–9, -)', officeIdHelp: 'e.g. kita (used in data; cannot be changed later)',

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { LocalizedText, StaffInfo } from '../../common/types.js';
 import { api, ApiError } from '../../web/api.js';
+import { MayorView } from './MayorView.js';
 import { SeasonView } from './SeasonView.js';
 import { SummaryView } from './SummaryView.js';
 import { monthStart, tokyoToday } from './format.js';
 import type { SeasonReport, SummaryReport } from './types.js';
 import './reports.css';
 
-type View = 'summary' | 'season';
+type View = 'summary' | 'season' | 'mayor';
 interface OfficeOption {
   id: string;
   name: LocalizedText;
@@ -23,6 +24,9 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
   const [to, setTo] = useState(today);
   const [summary, setSummary] = useState<SummaryReport | null>(null);
   const [season, setSeason] = useState<SeasonReport | null>(null);
+  // Busy-season years are calendar years (a season straddles 年度); empty = every year with data.
+  const [fromYear, setFromYear] = useState('');
+  const [toYear, setToYear] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
@@ -36,6 +40,7 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
 
   const officeParam = `offices=${encodeURIComponent(chosen.join(','))}`;
   const rangeQuery = `${officeParam}&from=${from}&to=${to}`;
+  const seasonQuery = `${officeParam}${fromYear ? `&fromYear=${fromYear}` : ''}${toYear ? `&toYear=${toYear}` : ''}`;
 
   async function load(which: View = view) {
     if (!chosen.length) return setError('庁舎を選んでください。 Choose an office.');
@@ -43,8 +48,11 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
     setError(null);
     try {
       if (which === 'summary') setSummary(await api<SummaryReport>('GET', `/api/reports/summary?${rangeQuery}`));
-      else setSeason(await api<SeasonReport>('GET', `/api/reports/busy-season?${officeParam}`));
+      else setSeason(await api<SeasonReport>('GET', `/api/reports/busy-season?${seasonQuery}`));
     } catch (e) {
+      // Never leave figures of another period on screen under the new dates.
+      setSummary(null);
+      setSeason(null);
       setError(e instanceof ApiError ? e.message : '読み込みに失敗しました。');
     } finally {
       setLoading(false);
@@ -55,7 +63,7 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
   useEffect(() => {
     if (!chosen.length) return;
     if (view === 'summary' && !summary) void load('summary');
-    if (view === 'season' && !season) void load('season');
+    if (view !== 'summary' && !season) void load('season');
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view, chosen.length]);
 
@@ -67,14 +75,15 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
 
   return (
     <main className="rp">
-      <header className="rp-head">
+      <header className="rp-head rp-no-print">
         <h2>レポート Reports</h2>
         <div className="rp-tabs rp-views" role="tablist" aria-label="レポートの種類">
           <button role="tab" aria-selected={view === 'summary'} className={view === 'summary' ? 'rp-on' : ''} onClick={() => setView('summary')}>待ち時間の集計 Wait times</button>
           <button role="tab" aria-selected={view === 'season'} className={view === 'season' ? 'rp-on' : ''} onClick={() => setView('season')}>繁忙期比較 Busy season</button>
+          <button role="tab" aria-selected={view === 'mayor'} className={view === 'mayor' ? 'rp-on' : ''} onClick={() => setView('mayor')}>繁忙期の要約（市長報告用） Summary</button>
         </div>
       </header>
-      <form className="rp-filters" onSubmit={(e) => { e.preventDefault(); void load(); }}>
+      <form className="rp-filters rp-no-print" onSubmit={(e) => { e.preventDefault(); void load(); }}>
         <fieldset>
           <legend>庁舎 Office</legend>
           {offices.map((o) => (
@@ -89,11 +98,22 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
             <label>終了日 To <input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} required /></label>
           </>
         )}
+        {view !== 'summary' && (
+          <>
+            <label>開始年（暦年） From year <input type="number" name="fromYear" min={2000} max={2100} placeholder="最初の年" value={fromYear} onChange={(e) => setFromYear(e.target.value)} /></label>
+            <label>終了年（暦年） To year <input type="number" name="toYear" min={2000} max={2100} placeholder="最後の年" value={toYear} onChange={(e) => setToYear(e.target.value)} /></label>
+            <small className="rp-hint">繁忙期は年度末から年度初めにまたがるため、暦年で指定します（2026年＝令和7年度末〜令和8年度初め）。空欄はデータのあるすべての年。</small>
+          </>
+        )}
         <button type="submit" disabled={loading}>{loading ? '集計中…' : '表示 Show'}</button>
       </form>
       {error && <p role="alert" className="rp-error">{error}</p>}
+      {!error && !loading && (summary || season) && (
+        <p className="rp-no-print rp-print-bar"><button type="button" onClick={() => window.print()}>印刷 Print（A4）</button></p>
+      )}
       {view === 'summary' && summary && <SummaryView report={summary} query={rangeQuery} />}
-      {view === 'season' && season && <SeasonView report={season} query={officeParam} />}
+      {view === 'season' && season && <SeasonView report={season} query={seasonQuery} />}
+      {view === 'mayor' && season && <MayorView report={season} />}
     </main>
   );
 }

@@ -1,6 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { ja, jaMonthDay, minNum, minutes, num, percent, signed } from './format.js';
+import { ja, jaMonthDay, minLabel, minNum, minutes, num, percent, signed } from './format.js';
+import { ImportedNote } from './ImportedNote.js';
+import { PrintHeader } from './PrintHeader.js';
+import { PRINT_CHART_WIDTH, usePrinting } from './usePrinting.js';
 import type { SeasonReport, SeasonRow } from './types.js';
 
 type Metric = 'meanMs' | 'medianMs' | 'p90Ms';
@@ -14,6 +17,7 @@ const ALL = '';
 
 /** Busy season year against year, per office: the bar chart the city publishes, and tables. */
 export function SeasonView({ report, query }: { report: SeasonReport; query: string }) {
+  const printing = usePrinting();
   const [metric, setMetric] = useState<Metric>('meanMs');
   const [service, setService] = useState<string>(ALL);
   const services = useMemo(() => [...new Set(report.rows.filter((r) => r.serviceId !== null).map((r) => ja(r.label)))], [report]);
@@ -31,7 +35,9 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
   if (!report.years.length) return <p className="rp-empty">繁忙期のデータがありません。 No busy-season data.</p>;
   return (
     <section aria-label="繁忙期比較 Busy season">
-      <div className="rp-controls">
+      <PrintHeader asOf={report.generatedAt} title={`繁忙期比較 — ${service || '全手続'}（${metricLabel}待ち時間）`} offices={report.offices.map((o) => ja(o.name))}
+        period={`${report.years[0]}年〜${latest}年の各年の繁忙期`} />
+      <div className="rp-controls rp-no-print">
         <label>
           用件 Service{' '}
           <select value={service} onChange={(e) => setService(e.target.value)}>
@@ -47,6 +53,7 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
           ))}
         </div>
         <a className="rp-dl" href={`/api/reports/busy-season.csv?${query}`} download>繁忙期比較 CSV</a>
+        <a className="rp-dl" href={`/api/reports/busy-season.xlsx?${query}`} download>繁忙期比較 Excel (.xlsx)</a>
       </div>
 
       <figure className="rp-season-chart">
@@ -54,7 +61,7 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
           繁忙期の{metricLabel}待ち時間（分）— {service || '全手続'}
           <small>各年の繁忙期（既定 3月20日〜4月10日）。年度をまたぐため暦年で表示。</small>
         </figcaption>
-        <ResponsiveContainer width="100%" height={300}>
+        <ResponsiveContainer width={printing ? PRINT_CHART_WIDTH : '100%'} height={printing ? 260 : 300}>
           <BarChart data={data} margin={{ top: 24, right: 16, bottom: 0, left: 0 }} barCategoryGap="22%">
             <CartesianGrid stroke="#ddd" vertical={false} />
             <XAxis dataKey="year" />
@@ -63,7 +70,7 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
             <Legend />
             {report.offices.map((o, i) => (
               <Bar key={o.id} dataKey={ja(o.name)} fill={COLOURS[i % COLOURS.length]} isAnimationActive={false}>
-                <LabelList dataKey={ja(o.name)} position="top" fontSize={12} formatter={(v: unknown) => (v === null || v === undefined ? '' : `${v}`)} />
+                <LabelList dataKey={ja(o.name)} position="top" fontSize={12} formatter={minLabel} />
               </Bar>
             ))}
           </BarChart>
@@ -112,11 +119,51 @@ export function SeasonView({ report, query }: { report: SeasonReport; query: str
           {latest !== undefined && !service && <ServiceMatrix report={report} officeId={o.id} />}
         </div>
       ))}
+      {!service && report.city.length > 0 && <CityTable report={report} />}
+      {report.skipped.length > 0 && (
+        <p className="rp-note rp-skipped">データのない年は表示していません（{report.skipped.map((x) => `${officeName(x.officeId)} ${x.year}年`).join('、')}）。 Years without data are left out.</p>
+      )}
       {report.rows.some((r) => r.inProgress) && (
         <p className="rp-note rp-live-note"><strong className="rp-live">実施中</strong> の年は本日までの集計です。前年比は前年の繁忙期全体と比べています。 A season in progress counts up to today, against the whole previous season.</p>
       )}
-      <p className="rp-note">待ち時間＝発券から最初の呼出まで（呼び出された手続のみ）。閉庁時未対応は別に数えます。中央値・90%は線形補間（Excel と同じ）。</p>
+      <p className="rp-note">待ち時間＝発券から最初の呼出まで（呼び出された手続のみ）。閉庁時未対応は別に数えます。中央値・90%は線形補間（Excel の MEDIAN・PERCENTILE.INC と同じ）。グラフの数値は分（小数第1位）。</p>
+      <ImportedNote imported={report.imported} offices={report.offices} />
     </section>
+  );
+}
+
+/** 市全体: every office of the report pooled, year by year (several offices only). */
+function CityTable({ report }: { report: SeasonReport }) {
+  return (
+    <div className="rp-season-office rp-city">
+      <h3>市全体 City-wide — 全手続（{report.offices.map((o) => ja(o.name)).join('・')}）</h3>
+      <div className="rp-scroll">
+        <table className="rp-table">
+          <thead>
+            <tr><th>年</th><th>和暦</th><th>年度</th><th>期間</th><th>開庁日</th><th>1日あたり発券数</th><th>平均待ち</th><th>中央値</th><th>90%</th><th>前年比（平均）</th><th>目標内</th><th>閉庁時未対応</th></tr>
+          </thead>
+          <tbody>
+            {report.city.map((r) => (
+              <tr key={r.year}>
+                <th scope="row">{r.labels.calendar}</th>
+                <td>{r.labels.era}</td>
+                <td>{r.labels.fiscal}</td>
+                <td>{jaMonthDay(r.startDay)}〜{jaMonthDay(r.endDay)}{r.inProgress ? <strong className="rp-live">実施中</strong> : null}</td>
+                <td>{num(r.openDays)}</td>
+                <td>{num(r.perDay, 1)}</td>
+                <td>{minutes(r.wait.meanMs)}</td>
+                <td>{minutes(r.wait.medianMs)}</td>
+                <td>{minutes(r.wait.p90Ms)}</td>
+                <td><Change row={r} /></td>
+                <td>{percent(r.serviceLevel)}</td>
+                <td className={r.unserved ? 'rp-warn' : ''}>{num(r.unserved)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="rp-note">市全体＝各庁舎の手続をまとめた待ち時間（各庁舎の期間で集計）。1日あたり発券数は各庁舎の合計、開庁日は最も多い庁舎の日数。</p>
+    </div>
   );
 }
 

@@ -2,6 +2,9 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Heatmap } from './Heatmap.js';
 import { ja, minNum, minutes, num, percent } from './format.js';
+import { ImportedNote } from './ImportedNote.js';
+import { PrintHeader } from './PrintHeader.js';
+import { PRINT_CHART_WIDTH, usePrinting } from './usePrinting.js';
 import type { GroupKind, SummaryReport } from './types.js';
 
 const KINDS: [GroupKind, string][] = [
@@ -14,6 +17,7 @@ const KINDS: [GroupKind, string][] = [
 ];
 
 export function SummaryView({ report, query }: { report: SummaryReport; query: string }) {
+  const printing = usePrinting();
   const [kind, setKind] = useState<GroupKind>('service');
   const t = report.total;
   const st = report.stay;
@@ -22,6 +26,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
   const hist = report.histogram.map((b) => ({ bin: b.toMin === null ? `${b.fromMin}分〜` : `${b.fromMin}〜${b.toMin}分`, 件数: b.count }));
   return (
     <section aria-label="集計 Summary">
+      <PrintHeader asOf={report.generatedAt} title={`待ち時間の集計 — ${KINDS.find((k) => k[0] === kind)![1].split(' ')[0]}`} offices={report.offices.map((o) => ja(o.name))} period={`${report.from}〜${report.to}`} />
       <div className="rp-kpis">
         <Kpi label="件数 Steps" value={num(t.steps)} sub={`発券 ${num(t.tickets)}`} />
         <Kpi label="平均待ち Mean wait" value={minutes(t.wait.meanMs)} sub={`中央値 ${minutes(t.wait.medianMs)}`} />
@@ -37,7 +42,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
           warn={t.estimate.underPromise !== null && t.estimate.underPromise > 0.1} />
       </div>
 
-      <div className="rp-exports">
+      <div className="rp-exports rp-no-print">
         <span>ダウンロード Export:</span>
         <a href={`/api/reports/steps.csv?${query}`} download>手続明細 CSV（全件）</a>
         <a href={`/api/reports/summary.csv?${query}&by=${kind}`} download>この表 CSV</a>
@@ -47,7 +52,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
       <div className="rp-charts">
         <figure>
           <figcaption>日別の待ち時間（分） Daily wait</figcaption>
-          <ResponsiveContainer width="100%" height={240}>
+          <ResponsiveContainer width={printing ? PRINT_CHART_WIDTH / 2 - 12 : '100%'} height={printing ? 200 : 240}>
             <LineChart data={trend} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#ddd" />
               <XAxis dataKey="day" />
@@ -62,7 +67,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         </figure>
         <figure>
           <figcaption>待ち時間の分布（件） Wait distribution</figcaption>
-          <ResponsiveContainer width="100%" height={240}>
+          <ResponsiveContainer width={printing ? PRINT_CHART_WIDTH / 2 - 12 : '100%'} height={printing ? 200 : 240}>
             <BarChart data={hist} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#ddd" vertical={false} />
               <XAxis dataKey="bin" interval={0} angle={-30} textAnchor="end" height={50} fontSize={11} />
@@ -79,7 +84,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         <Heatmap cells={report.heatmap} />
       </figure>
 
-      <div className="rp-tabs" role="tablist" aria-label="集計の単位 Group by">
+      <div className="rp-tabs rp-no-print" role="tablist" aria-label="集計の単位 Group by">
         {KINDS.map(([k, label]) => (
           <button key={k} role="tab" aria-selected={kind === k} className={kind === k ? 'rp-on' : ''} onClick={() => setKind(k)}>{label}</button>
         ))}
@@ -125,6 +130,7 @@ export function SummaryView({ report, query }: { report: SummaryReport; query: s
         目安内＝発券時に表示した待ち時間の目安（範囲）に実際の待ち時間が収まった割合、目安超過＝範囲より長く待った割合、目安誤差＝目安（点）と実際の差の中央値（目安を記録した呼出済の手続のみ）。
         Wait = enqueue → first call; estimate coverage = share of actual waits inside the range shown at issue, over-run = above it, error = median |actual − point|; visit stay = issue → end of the last step (tickets finished served; by first service); percentiles by linear interpolation (as Excel).
       </p>
+      <ImportedNote imported={report.imported} offices={report.offices} />
     </section>
   );
 }

@@ -21,3 +21,17 @@ export function monthStart(day: string): string {
 export function jaMonthDay(day: string): string {
   return `${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
 }
+
+/** Chart labels: minutes, always one decimal ("47.0", "90.9"), the same everywhere. */
+export const minLabel = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(1) : '');
+
+/** Japanese era year of a calendar year: 令和 from 2019 (元年), 平成 before. */
+export function eraYear(year: number): string {
+  if (year >= 2019) return `令和${year === 2019 ? '元' : year - 2018}年`;
+  return `平成${year === 1989 ? '元' : year - 1988}年`;
+}
+
+/** "令和8年3月20日" from yyyy-MM-dd. */
+export function eraDate(day: string): string {
+  return `${eraYear(Number(day.slice(0, 4)))}${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
+}

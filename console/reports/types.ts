@@ -3,4 +3,4 @@
  * (type-only imports, erased from the browser bundle), so the two can never drift apart.
  */
 export type { Distribution, EstimateStats, GroupStats, StayStats } from '../../server/reports/stats.js';
-export type { GroupKind, OfficeInfo, ReportRow, SeasonReport, SeasonRow, SummaryReport } from '../../server/reports/query.js';
+export type { GroupKind, ImportedInfo, OfficeInfo, ReportRow, SeasonReport, SeasonRow, SummaryReport } from '../../server/reports/query.js';

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { csrfGuard, loginRateLimit, resolvePrincipal } from './auth.js';
 import { errorHandler } from './errors.js';
 import { coreRoutes } from './routes.js';
+import { historyBodyParser } from '../history/router.js';
 
 /** The web apps, each a page of the one Vite build. */
 export const PAGES = ['kiosk', 'counter', 'display', 'console', 'status'] as const;
@@ -33,6 +34,7 @@ export function createHttpApp(ctx: AppContext, extraRouters: Router[] = []): Exp
       strictTransportSecurity: false, // offices often run plain HTTP on a closed LAN
     }),
   );
+  app.use('/api/admin/history', historyBodyParser(ctx)); // issue 14: CSV files of past steps, admins only
   app.use(express.json({ limit: '64kb' }));
   app.use(resolvePrincipal(ctx));
   app.use(csrfGuard());

@@ -2,7 +2,7 @@ import type { LocalizedText } from '../../common/types.js';
 import { AppError } from '../../common/errors.js';
 import type { DB } from '../store/db.js';
 import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
-import { Accumulator, distribution, EstimateAcc, type EstimateStats, LocalTime, seasonLabels, type Distribution, type FinalOutcome, type GroupStats, type Outcome, type ReportStep, type StayStats, type YearLabels } from './stats.js';
+import { Accumulator, distribution, EstimateAcc, mergeSorted, sortedDistribution, type EstimateStats, LocalTime, seasonLabels, type Distribution, type FinalOutcome, type GroupStats, type Outcome, type ReportStep, type StayStats, type YearLabels } from './stats.js';
 
 /**
  * Report queries. Steps are read per office by the index on (office_id, enqueued_at) with only
@@ -67,6 +67,13 @@ export function requireOffices(names: Names, officeIds: string[]): OfficeInfo[] 
   });
 }
 
+/** A report period: from ≤ to (REPORT_PERIOD_REVERSED), at most 366 days (REPORT_PERIOD_TOO_LONG). */
+export function checkPeriod(from: string, to: string, maxDays: number | null = MAX_SUMMARY_DAYS): void {
+  if (from > to) throw new AppError('REPORT_PERIOD_REVERSED', { from, to });
+  const days = daySpan(from, to);
+  if (maxDays !== null && days > maxDays) throw new AppError('REPORT_PERIOD_TOO_LONG', { days, maxDays, hint: 'export the steps CSV for longer periods' });
+}
+
 /** Days from `from` to `to` inclusive (yyyy-MM-dd). */
 export function daySpan(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
@@ -123,6 +130,32 @@ export interface SummaryReport {
   groups: Record<GroupKind, ReportRow[]>;
   heatmap: HeatCell[];
   histogram: HistogramBin[];
+  /** Imported history among the report's steps (counted like recorded ones). */
+  imported: ImportedInfo;
+  /** When the figures were taken (UTC ms; the HTTP reply only): データ基準日 on the printed page. */
+  generatedAt?: number;
+}
+
+/**
+ * Imported history (issue 14) inside a report: counted exactly like recorded steps; this only
+ * says how many of the report's steps were imported and from which sources, for the note under it.
+ */
+export interface ImportedInfo {
+  steps: number;
+  sources: { batchId: number; officeId: string; source: string }[];
+}
+
+export function importedSummary(db: DB, windows: { officeId: string; lo: number; hi: number }[]): ImportedInfo {
+  const counts = db.prepare('SELECT import_batch AS b, count(*) AS n FROM steps INDEXED BY steps_imported WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ? AND import_batch IS NOT NULL GROUP BY import_batch');
+  const byBatch = new Map<number, number>();
+  for (const w of windows) for (const r of counts.all(w.officeId, w.lo, w.hi) as { b: number; n: number }[]) byBatch.set(r.b, (byBatch.get(r.b) ?? 0) + r.n);
+  if (byBatch.size === 0) return { steps: 0, sources: [] };
+  const batch = db.prepare('SELECT id, office_id, source FROM import_batches WHERE id = ?');
+  const sources = [...byBatch.keys()].sort((a, b) => a - b).map((id) => {
+    const b = batch.get(id) as { id: number; office_id: string; source: string };
+    return { batchId: b.id, officeId: b.office_id, source: b.source };
+  });
+  return { steps: [...byBatch.values()].reduce((a, n) => a + n, 0), sources };
 }
 
 export const HISTOGRAM_EDGES_MIN = [0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240];
@@ -142,8 +175,7 @@ const NONE_LABEL: LocalizedText = { ja: '（呼出なし）', en: '(not called)'
 
 /** The report for a range of business days over one or more offices, every grouping at once. */
 export function summaryReport(db: DB, officeIds: string[], from: string, to: string, names = loadNames(db)): SummaryReport {
-  if (from > to) throw new AppError('INVALID_INPUT', { reason: 'from is after to' });
-  if (daySpan(from, to) > MAX_SUMMARY_DAYS) throw new AppError('INVALID_INPUT', { reason: `at most ${MAX_SUMMARY_DAYS} days per report; export the steps CSV for longer periods` });
+  checkPeriod(from, to);
   const offices = requireOffices(names, officeIds);
   const multi = offices.length > 1;
   const total = new Accumulator();
@@ -252,7 +284,8 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
   const heatmap = [...heat.values()]
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.hour - b.hour))
     .map((c) => ({ day: c.day, hour: c.hour, steps: c.steps, called: c.called, waitMeanMs: c.called ? c.sum / c.called : null }));
-  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), stay, groups, heatmap, histogram: histogram(total.waits) };
+  const imported = importedSummary(db, offices.map((o) => ({ officeId: o.id, lo: startOfBusinessDay(from, o.timezone), hi: endOfBusinessDay(to, o.timezone) })));
+  return { offices, from, to, percentileMethod: PERCENTILE_METHOD, total: total.stats(), stay, groups, heatmap, histogram: histogram(total.waits), imported };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,16 +349,25 @@ export interface SeasonRow {
 
 export interface SeasonReport {
   offices: OfficeInfo[];
+  /** Years with data in at least one office's season (years with none are in emptyYears). */
   years: number[];
   percentileMethod: string;
   periods: Record<string, SeasonPeriod[]>;
   rows: SeasonRow[];
+  /** 市全体 (all offices of the report pooled), one row per year; empty for one office. */
+  city: SeasonRow[];
+  /** Years asked for (or between the first and last year of data) with no data in any office: left out. */
+  emptyYears: number[];
+  /** Office seasons with no step and no open day: left out of rows, chart and exports. */
+  skipped: { officeId: string; year: number }[];
+  /** Imported history among the seasons' steps (counted like recorded ones). */
+  imported: ImportedInfo;
+  /** When the figures were taken (UTC ms; the HTTP reply only). */
+  generatedAt?: number;
 }
 
 export const MAX_SEASON_YEARS = 30;
 const SEASON_MAX_SERVICES = 1000;
-/** Service index for steps of a service no longer in the office's list. */
-const SEASON_OTHER = 1023;
 
 /** Calendar years that hold steps of these offices. */
 export function dataYears(db: DB, offices: OfficeInfo[]): number[] {
@@ -348,6 +390,19 @@ export function dataYears(db: DB, offices: OfficeInfo[]): number[] {
   return years;
 }
 
+/**
+ * The season read, per service and window. Every column both statements touch is in the index
+ * steps_office_service (office_id, service_id, enqueued_at, first_called_at, seq, outcome;
+ * migration 0017), so each is one index range read with no table look-ups: the cost follows the
+ * seasons' rows, not the table (the plan is pinned in reports.test.ts and printed by the bench).
+ */
+export const SEASON_STEPS_SQL = `SELECT ifnull(first_called_at - enqueued_at, 0) * 8 + (seq = 1) + (outcome IS 'unserved') * 2 + (first_called_at IS NOT NULL) * 4
+  FROM steps WHERE office_id = ? AND service_id = ? AND enqueued_at >= ? AND enqueued_at <= ?`;
+export const SEASON_COUNTS_SQL = `SELECT count(*), sum(seq = 1), sum(outcome IS 'unserved')
+  FROM steps WHERE office_id = ? AND service_id = ? AND enqueued_at >= ? AND enqueued_at <= ?`;
+export const SEASON_WAITS_SQL = `SELECT first_called_at - enqueued_at
+  FROM steps WHERE office_id = ? AND service_id = ? AND enqueued_at >= ? AND enqueued_at <= ? AND first_called_at IS NOT NULL`;
+
 /** `now` (UTC ms) marks periods still running as in progress. */
 export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: number; toYear?: number; now?: number } = {}, names = loadNames(db)): SeasonReport {
   const offices = requireOffices(names, officeIds);
@@ -355,13 +410,17 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
   if (opts.fromYear !== undefined || opts.toYear !== undefined) {
     const lo = opts.fromYear ?? years[0] ?? opts.toYear!;
     const hi = opts.toYear ?? years.at(-1) ?? opts.fromYear!;
-    if (lo > hi) throw new AppError('INVALID_INPUT', { reason: 'fromYear is after toYear' });
+    if (lo > hi) throw new AppError('REPORT_YEARS_INVALID', { reason: 'fromYear is after toYear' });
     years = [];
     for (let y = lo; y <= hi; y++) years.push(y);
   }
-  if (years.length > MAX_SEASON_YEARS) throw new AppError('INVALID_INPUT', { reason: `at most ${MAX_SEASON_YEARS} years` });
+  if (years.length > MAX_SEASON_YEARS) throw new AppError('REPORT_YEARS_INVALID', { reason: `at most ${MAX_SEASON_YEARS} years` });
   const periods: Record<string, SeasonPeriod[]> = {};
   const rows: SeasonRow[] = [];
+  const skipped: { officeId: string; year: number }[] = [];
+  const windows: { officeId: string; lo: number; hi: number }[] = [];
+  /** Per year: every office's all-services figures, pooled into the 市全体 row. */
+  const cityParts = new Map<number, { acc: Accumulator; sorted: Float64Array[]; perDay: number | null; openDays: number; startDay: string; endDay: string; inProgress: boolean }>();
   const openDaysStmt = db.prepare('SELECT count(DISTINCT business_day) FROM tickets WHERE office_id = ? AND business_day >= ? AND business_day <= ?').pluck();
   for (const office of offices) {
     const lt = new LocalTime(office.timezone);
@@ -370,52 +429,105 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
     const serviceIds = [...names.services.values()].filter((s) => s.officeId === office.id).sort((a, b) => a.sortOrder - b.sortOrder).map((s) => s.id);
     if (serviceIds.length > SEASON_MAX_SERVICES) throw new AppError('INVALID_INPUT', { reason: `more than ${SEASON_MAX_SERVICES} services in office ${office.id}` });
     const targets = serviceIds.map((id) => names.services.get(id)!.targetWaitMin * 60_000);
-    // Seasons are the big read (every step of eight or more seasons). Each row comes back as ONE
-    // number — wait × 8192 + service index + flags — so no strings or arrays are made per row.
-    // The wait is rounded to a whole millisecond in SQL: a fractional instant would corrupt the flags.
-    const stmt = db
-      .prepare(`SELECT (CASE WHEN first_called_at IS NULL THEN 0 ELSE CAST(round(first_called_at - enqueued_at) AS INTEGER) END) * 8192
-          + (CASE service_id ${serviceIds.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${SEASON_OTHER} END)
-          + (seq = 1) * 1024 + (outcome IS 'unserved') * 2048 + (first_called_at IS NOT NULL) * 4096
-        FROM steps WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ?`)
-      .pluck();
-    const caseArgs = serviceIds.flatMap((id, i) => [id, i]);
+    // Seasons are the big read (every step of eight or more seasons): per service and window,
+    // one aggregate (steps, tickets, unserved) and the list of waits, each one index range read
+    // of steps_office_service (covering: no table look-ups, no per-row strings or CASE).
+    const stepStmt = db.prepare(SEASON_STEPS_SQL).pluck();
+    const countStmt = db.prepare(SEASON_COUNTS_SQL).raw(true);
+    const waitStmt = db.prepare(SEASON_WAITS_SQL).pluck();
+    // Steps of a service not in this office's list (moved or another office's): one 'other' row, target 30 min as before.
+    const otherIds = [...names.services.keys()].filter((id) => !serviceIds.includes(id));
     // Estimated steps only, by their partial index (history from before issue 13 or imported has none).
     const estStmt = db
       .prepare(`SELECT service_id, CASE WHEN first_called_at IS NULL THEN NULL ELSE first_called_at - enqueued_at END, est_low_min, est_high_min, est_point_min
         FROM steps INDEXED BY steps_estimated WHERE office_id = ? AND enqueued_at >= ? AND enqueued_at <= ? AND est_method IS NOT NULL`)
       .raw(true);
     const prev = new Map<string, SeasonRow>();
+    const read = (a: Accumulator, serviceId: string, target: number, lo: number, hi: number) => {
+      // One number per step: wait × 8 + (first step) + (unserved) × 2 + (called) × 4.
+      const rows = stepStmt.all(office.id, serviceId, lo, hi) as number[];
+      if (rows.length === 0) return;
+      const waits: number[] = [];
+      let tickets = 0;
+      let unserved = 0;
+      let within = 0;
+      let exact = true;
+      for (let i = 0; i < rows.length; i++) {
+        const v = rows[i]!;
+        if (!Number.isInteger(v)) {
+          exact = false; // a fractional instant: the packing does not hold, read this window the long way
+          break;
+        }
+        const f = ((v % 8) + 8) % 8; // arithmetic, not bitwise: v may exceed 32 bits
+        if (f & 1) tickets++;
+        if (f & 2) unserved++;
+        if (f & 4) {
+          const w = (v - f) / 8;
+          waits.push(w);
+          if (w <= target) within++;
+        }
+      }
+      if (!exact) {
+        const [, t, u] = countStmt.get(office.id, serviceId, lo, hi) as [number, number | null, number | null];
+        tickets = t ?? 0;
+        unserved = u ?? 0;
+        waits.length = 0;
+        within = 0;
+        for (const raw of waitStmt.all(office.id, serviceId, lo, hi) as number[]) {
+          const w = Math.round(raw); // to the whole millisecond, as before
+          waits.push(w);
+          if (w <= target) within++;
+        }
+      }
+      a.steps += rows.length;
+      a.tickets += tickets;
+      a.unserved += unserved;
+      a.withinTarget += within;
+      for (const w of waits) a.waits.push(w);
+    };
     for (const p of ps) {
       const accs: Accumulator[] = serviceIds.map(() => new Accumulator());
       const other = new Accumulator();
       const lo = startOfBusinessDay(p.startDay, office.timezone);
       const hi = endOfBusinessDay(p.endDay, office.timezone);
-      for (const v of stmt.iterate(...caseArgs, office.id, lo, hi) as IterableIterator<number>) {
-        const flags = ((v % 8192) + 8192) % 8192;
-        const idx = flags & 1023;
-        const a = idx === SEASON_OTHER ? other : accs[idx]!;
-        a.steps++;
-        if (flags & 1024) a.tickets++;
-        if (flags & 2048) a.unserved++;
-        if (flags & 4096) {
-          const w = (v - flags) / 8192;
-          a.waits.push(w);
-          if (w <= (targets[idx] ?? 30 * 60_000)) a.withinTarget++;
-        }
-      }
+      windows.push({ officeId: office.id, lo, hi });
+      serviceIds.forEach((id, i) => read(accs[i]!, id, targets[i]!, lo, hi));
+      for (const id of otherIds) read(other, id, 30 * 60_000, lo, hi);
       const bySvc = new Map<string, Accumulator>(serviceIds.map((id, i) => [id, accs[i]!]));
       if (other.steps) bySvc.set('', other);
       for (const [sid, waitMs, low, high, point] of estStmt.iterate(office.id, lo, hi) as IterableIterator<[string, number | null, number | null, number | null, number | null]>) {
         (bySvc.get(sid) ?? other).est.add(waitMs, low, high, point);
       }
       const openDays = openDaysStmt.get(office.id, p.startDay, p.endDay) as number;
+      // Each group's waits sorted once; the all-services row merges them (linear) instead of sorting again.
+      const sorted = new Map<Accumulator, Float64Array>();
+      for (const a of bySvc.values()) {
+        sorted.set(a, Float64Array.from(a.waits).sort());
+        a.waits = [];
+      }
       const all = new Accumulator();
       for (const a of bySvc.values()) all.merge(a);
+      sorted.set(all, mergeSorted([...bySvc.values()].map((a) => sorted.get(a)!)));
+      // A season with no step and no open day (before the office used Madoguchi, or a year with no
+      // data) is left out everywhere — rows, chart, CSV, Excel — and listed in `skipped`.
+      if (all.steps === 0 && openDays === 0) {
+        skipped.push({ officeId: office.id, year: p.year });
+        continue;
+      }
       const labels = seasonLabels(p.year, p.startDay, p.endDay);
       const inProgress = opts.now !== undefined && lt.day(opts.now) <= p.endDay;
+      let part = cityParts.get(p.year);
+      if (!part) cityParts.set(p.year, (part = { acc: new Accumulator(), sorted: [], perDay: null, openDays: 0, startDay: p.startDay, endDay: p.endDay, inProgress: false }));
+      part.acc.merge(all);
+      part.sorted.push(sorted.get(all)!);
+      const officePerDay = openDays ? all.tickets / openDays : null;
+      if (officePerDay !== null) part.perDay = (part.perDay ?? 0) + officePerDay;
+      part.openDays = Math.max(part.openDays, openDays);
+      if (p.startDay < part.startDay) part.startDay = p.startDay;
+      if (p.endDay > part.endDay) part.endDay = p.endDay;
+      part.inProgress ||= inProgress;
       const make = (serviceId: string | null, acc: Accumulator): SeasonRow => {
-        const wait = distribution(acc.waits);
+        const wait = sortedDistribution(sorted.get(acc) ?? Float64Array.from(acc.waits).sort());
         const count = serviceId === null ? acc.tickets : acc.steps;
         const key = serviceId ?? '';
         const before = prev.get(key);
@@ -440,19 +552,7 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
           change: null,
           estimate: acc.est.stats(),
         };
-        if (before && before.year === p.year - 1 && before.wait.count > 0 && wait.count > 0) {
-          const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
-          const pct = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : (a - b) / b);
-          row.change = {
-            year: before.year,
-            waitMeanMs: d(wait.meanMs, before.wait.meanMs),
-            waitMeanPct: pct(wait.meanMs, before.wait.meanMs),
-            waitMedianMs: d(wait.medianMs, before.wait.medianMs),
-            waitP90Ms: d(wait.p90Ms, before.wait.p90Ms),
-            perDay: d(perDay, before.perDay),
-            perDayPct: pct(perDay, before.perDay),
-          };
-        }
+        row.change = seasonChange(row, before);
         prev.set(key, row);
         return row;
       };
@@ -461,7 +561,50 @@ export function seasonReport(db: DB, officeIds: string[], opts: { fromYear?: num
       for (const [sid, acc] of bySvc) if (!serviceIds.includes(sid)) rows.push(make(sid, acc));
     }
   }
-  return { offices, years, percentileMethod: PERCENTILE_METHOD, periods, rows };
+  // 市全体: every office's all-services steps of each year pooled (waits of all offices in one
+  // distribution); tickets per day = the sum of the offices' tickets per open day.
+  const city: SeasonRow[] = [];
+  if (offices.length > 1) {
+    let before: SeasonRow | undefined;
+    for (const y of years) {
+      const part = cityParts.get(y);
+      if (!part) continue;
+      const wait = sortedDistribution(mergeSorted(part.sorted));
+      const row: SeasonRow = {
+        officeId: CITY_ID, serviceId: null, label: { ja: '市全体', en: 'City-wide' }, year: y, startDay: part.startDay, endDay: part.endDay,
+        labels: seasonLabels(y, part.startDay, part.endDay), openDays: part.openDays, steps: part.acc.steps, tickets: part.acc.tickets, perDay: part.perDay, wait,
+        withinTarget: part.acc.withinTarget, serviceLevel: wait.count ? part.acc.withinTarget / wait.count : null, unserved: part.acc.unserved, inProgress: part.inProgress,
+        change: null, estimate: part.acc.est.stats(),
+      };
+      row.change = seasonChange(row, before);
+      city.push(row);
+      before = row;
+    }
+  }
+  const kept = years.filter((y) => cityParts.has(y));
+  return {
+    offices, years: kept, percentileMethod: PERCENTILE_METHOD, periods, rows, city,
+    emptyYears: years.filter((y) => !cityParts.has(y)), skipped, imported: importedSummary(db, windows),
+  };
+}
+
+/** `officeId` of the 市全体 rows (no office id can be "*"). */
+export const CITY_ID = '*';
+
+/** Change from the previous calendar year's season (none when that year has no row or no wait). */
+function seasonChange(row: SeasonRow, before: SeasonRow | undefined): SeasonChange | null {
+  if (!before || before.year !== row.year - 1 || before.wait.count === 0 || row.wait.count === 0) return null;
+  const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  const pct = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : (a - b) / b);
+  return {
+    year: before.year,
+    waitMeanMs: d(row.wait.meanMs, before.wait.meanMs),
+    waitMeanPct: pct(row.wait.meanMs, before.wait.meanMs),
+    waitMedianMs: d(row.wait.medianMs, before.wait.medianMs),
+    waitP90Ms: d(row.wait.p90Ms, before.wait.p90Ms),
+    perDay: d(row.perDay, before.perDay),
+    perDayPct: pct(row.perDay, before.perDay),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

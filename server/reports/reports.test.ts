@@ -442,9 +442,9 @@ describe('report routes and exports', () => {
       const r = await get(`/api/reports/summary?${q}`);
       return [r.status, ((await r.json()) as { error: { code: string } }).error.code];
     };
-    expect(await bad('offices=chuo&from=2026-03-25&to=2026-03-24')).toEqual([400, 'INVALID_INPUT']);
+    expect(await bad('offices=chuo&from=2026-03-25&to=2026-03-24')).toEqual([400, 'REPORT_PERIOD_REVERSED']);
     expect(await bad('offices=chuo&from=2026-02-30&to=2026-03-24')).toEqual([400, 'INVALID_INPUT']);
-    expect(await bad('offices=chuo&from=2024-01-01&to=2026-03-24')).toEqual([400, 'INVALID_INPUT']);
+    expect(await bad('offices=chuo&from=2024-01-01&to=2026-03-24')).toEqual([400, 'REPORT_PERIOD_TOO_LONG']);
     expect(await bad('offices=chuo&from=2026-03-24&to=2026-03-24&x=1')).toEqual([400, 'INVALID_INPUT']);
     // an office outside the supervisor's own is refused without saying whether it exists
     expect(await bad('offices=nowhere&from=2026-03-24&to=2026-03-24')).toEqual([403, 'FORBIDDEN']);
@@ -468,7 +468,7 @@ describe('report routes and exports', () => {
     expect(rows.at(-1)).toEqual({ staff_id: 'supervisor', target: 'summary.csv:hour' });
     const bad = await get('/api/reports/steps.csv?offices=chuo&from=2026-03-25&to=2026-03-24');
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('REPORT_PERIOD_REVERSED');
   });
 
   it('the JSON summary carries the same figures as the module', async () => {

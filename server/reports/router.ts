@@ -8,10 +8,10 @@ import type { AppContext } from '../context.js';
 import { allow, assertOfficeAccess } from '../http/auth.js';
 import { on } from '../http/routes.js';
 import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
-import { GROUP_KINDS, loadNames, requireOffices, seasonReport, stepPage, summaryReport } from './query.js';
+import { checkPeriod, GROUP_KINDS, loadNames, requireOffices, seasonReport, stepPage, summaryReport, type SeasonReport } from './query.js';
 import { safeCell } from './cells.js';
 import { LocalTime } from './stats.js';
-import { attachment, fastCsvChunk, seasonTable, STEP_HEADERS, stepCells, summaryTable, tableCsv } from './tables.js';
+import { attachment, columnFormat, fastCsvChunk, seasonSummaryTable, seasonTable, STEP_HEADERS, stepCells, summaryTable, tableCsv, type Table } from './tables.js';
 
 /** Reports, busy-season comparison and exports for supervisors and admins (access: `// reports`). */
 
@@ -65,18 +65,57 @@ const drain = (res: Response) => new Promise<void>((resolve, reject) => {
   res.once('close', closed);
 });
 
+/**
+ * One table as a worksheet: Japanese headers (bold, frozen), numbers as numbers with a format per
+ * column (tables.ts columnFormat), formula-like text neutralised (cells.ts), then note lines.
+ */
+function addSheet(wb: ExcelJS.Workbook, t: Table, notes: string[] = [], frozenColumns = 1): void {
+  const ws = wb.addWorksheet(t.name);
+  ws.addRow(t.headers.map(safeCell)).font = { bold: true };
+  for (const row of t.rows) ws.addRow(row.map(safeCell));
+  ws.views = [{ state: 'frozen', ySplit: 1, xSplit: frozenColumns }];
+  t.headers.forEach((h, i) => {
+    const col = ws.getColumn(i + 1);
+    col.width = i === 0 ? 24 : Math.max(10, Math.min(28, h.length * 1.6));
+    const fmt = columnFormat(h);
+    if (fmt) col.eachCell((cell, row) => { if (row > 1) cell.numFmt = fmt; });
+  });
+  if (notes.length) {
+    ws.addRow([]);
+    for (const n of notes) ws.addRow([n]).font = { italic: true, color: { argb: 'FF555555' } };
+  }
+}
+
+/** Lines under a busy-season sheet: definitions, left-out years, imported history. */
+export function seasonNotes(r: SeasonReport): string[] {
+  const name = new Map(r.offices.map((o) => [o.id, o.name.ja]));
+  const notes = [
+    '待ち時間＝発券（または引継ぎ）から最初の呼出まで（呼び出された手続のみ）。中央値・90パーセンタイルは線形補間（Excel の MEDIAN・PERCENTILE.INC と同じ）。',
+    '繁忙期は年度をまたぐため暦年で表示（既定 3月20日〜4月10日、設定があればその期間）。1日あたり発券数＝発券数÷開庁日数。市全体＝全庁舎の手続をまとめた値（1日あたりは各庁舎の合計）。',
+  ];
+  if (r.emptyYears.length || r.skipped.length) {
+    notes.push(`データのない年は省略しています：${r.skipped.map((x) => `${name.get(x.officeId) ?? x.officeId} ${x.year}年`).join('、')}`);
+  }
+  if (r.imported.steps > 0) notes.push(importedNote(r.imported, name));
+  return notes;
+}
+
+export function importedNote(i: SeasonReport['imported'], name: Map<string, string>): string {
+  return `取り込んだ過去のデータ ${i.steps.toLocaleString('ja-JP')}件を含みます（${i.sources.map((s) => `${name.get(s.officeId) ?? s.officeId}：${s.source}`).join('、')}）。記録された手続と同じ方法で集計しています。`;
+}
+
 export function reportsRouter(ctx: AppContext): Router {
   const r = Router();
   const { db, clock } = ctx;
 
   on(r, 'GET', '/api/reports/summary', (req) => {
     const q = rangeQuery.parse(req.query);
-    return summaryReport(db, officesFor(req, q.offices), q.from, q.to);
+    return { ...summaryReport(db, officesFor(req, q.offices), q.from, q.to), generatedAt: clock.now() };
   });
 
   on(r, 'GET', '/api/reports/busy-season', (req) => {
     const q = seasonQuery.parse(req.query);
-    return seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() });
+    return { ...seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() }), generatedAt: clock.now() };
   });
 
   get(r, '/api/reports/summary.csv', (req, res) => {
@@ -99,18 +138,29 @@ export function reportsRouter(ctx: AppContext): Router {
     const report = summaryReport(db, officesFor(req, q.offices), q.from, q.to);
     const wb = new ExcelJS.Workbook();
     wb.creator = 'Madoguchi';
-    for (const kind of GROUP_KINDS) {
-      const t = summaryTable(report, kind);
-      const ws = wb.addWorksheet(t.name);
-      ws.addRow(t.headers.map(safeCell)).font = { bold: true };
-      for (const row of t.rows) ws.addRow(row.map(safeCell)); // formula-like text neutralised, numbers stay numbers (cells.ts)
-      ws.views = [{ state: 'frozen', ySplit: 1, xSplit: 1 }];
-      ws.columns.forEach((c, i) => (c.width = i === 0 ? 24 : 12));
-    }
+    for (const kind of GROUP_KINDS) addSheet(wb, summaryTable(report, kind));
+    // The busy-season comparison of the same offices (every year with data), as its own sheet.
+    const season = seasonReport(db, q.offices, { now: clock.now() });
+    addSheet(wb, seasonTable(season), seasonNotes(season), 2);
     audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: 'summary.xlsx', detail: q });
     const buf = await wb.xlsx.writeBuffer();
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', attachment(`report-${q.from}-${q.to}.xlsx`, `待ち時間レポート_${q.from}_${q.to}.xlsx`));
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(Buffer.from(buf as ArrayBuffer));
+  });
+
+  get(r, '/api/reports/busy-season.xlsx', async (req, res) => {
+    const q = seasonQuery.parse(req.query);
+    const report = seasonReport(db, officesFor(req, q.offices), { fromYear: q.fromYear, toYear: q.toYear, now: clock.now() });
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'Madoguchi';
+    addSheet(wb, seasonTable(report), seasonNotes(report), 2);
+    addSheet(wb, seasonSummaryTable(report), seasonNotes(report), 2);
+    audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: 'busy-season.xlsx', detail: q });
+    const buf = await wb.xlsx.writeBuffer();
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', attachment('busy-season.xlsx', '繁忙期比較.xlsx'));
     res.setHeader('Cache-Control', 'no-store');
     res.send(Buffer.from(buf as ArrayBuffer));
   });
@@ -123,7 +173,7 @@ export function reportsRouter(ctx: AppContext): Router {
     const q = rangeQuery.parse(req.query);
     const names = loadNames(db);
     const offices = requireOffices(names, officesFor(req, q.offices));
-    if (q.from > q.to) throw new AppError('INVALID_INPUT', { reason: 'from is after to' });
+    checkPeriod(q.from, q.to, null); // any length: the export is streamed
     audit(db, req, clock.now(), { officeId: q.offices.length === 1 ? q.offices[0]! : null, action: 'report.export', target: 'steps.csv', detail: q });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', attachment(`steps-${q.from}-${q.to}.csv`, `手続明細_${q.from}_${q.to}.csv`));

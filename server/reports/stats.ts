@@ -31,12 +31,37 @@ export interface Distribution {
 }
 
 export function distribution(values: number[]): Distribution {
-  const n = values.length;
+  return sortedDistribution(Float64Array.from(values).sort());
+}
+
+/** distribution() of values already sorted ascending (the same figures, summed in the same order). */
+export function sortedDistribution(sorted: Float64Array): Distribution {
+  const n = sorted.length;
   if (n === 0) return { count: 0, meanMs: null, medianMs: null, p90Ms: null, maxMs: null };
-  const sorted = Float64Array.from(values).sort();
   let sum = 0;
   for (let i = 0; i < n; i++) sum += sorted[i]!;
   return { count: n, meanMs: sum / n, medianMs: percentile(sorted, 0.5), p90Ms: percentile(sorted, 0.9), maxMs: sorted[n - 1]! };
+}
+
+/** Sorted arrays → one sorted array (k-way merge, linear): the busy season's all-services and 市全体 rows. */
+export function mergeSorted(parts: Float64Array[]): Float64Array {
+  const live = parts.filter((p) => p.length > 0);
+  if (live.length === 0) return new Float64Array(0);
+  if (live.length === 1) return live[0]!;
+  let out = live[0]!;
+  for (let k = 1; k < live.length; k++) {
+    const a = out;
+    const b = live[k]!;
+    const m = new Float64Array(a.length + b.length);
+    let i = 0;
+    let j = 0;
+    let o = 0;
+    while (i < a.length && j < b.length) m[o++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+    while (i < a.length) m[o++] = a[i++]!;
+    while (j < b.length) m[o++] = b[j++]!;
+    out = m;
+  }
+  return out;
 }
 
 export type Outcome = 'served' | 'no_show' | 'cancelled' | 'transferred' | 'unserved';

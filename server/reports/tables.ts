@@ -3,7 +3,8 @@ import { csvCast, safeText } from './cells.js';
 import type { LocalizedText } from '../../common/types.js';
 import type { GroupStats, StayStats } from './stats.js';
 import { LocalTime } from './stats.js';
-import type { GroupKind, Names, RawStepRow, SeasonReport, SummaryReport } from './query.js';
+import { CITY_ID, type GroupKind, type Names, type RawStepRow, type SeasonReport, type SeasonRow, type SummaryReport } from './query.js';
+import { eraYear } from './stats.js';
 
 /**
  * Report tables as header + rows, shared by the CSV and XLSX exports. Headers are Japanese;
@@ -79,8 +80,10 @@ export function summaryTable(r: SummaryReport, kind: GroupKind): Table {
   return { name: GROUP_TITLES[kind], headers: [GROUP_COLUMN[kind], ...statCells(r.total).map((_, i) => STAT_HEADERS[i]!), ...(stay ? STAY_HEADERS : [])], rows };
 }
 
+/** The busy-season comparison: every office's rows, then the 市全体 rows (several offices). */
 export function seasonTable(r: SeasonReport): Table {
   const officeName = new Map(r.offices.map((o) => [o.id, o.name.ja]));
+  officeName.set(CITY_ID, '市全体');
   return {
     name: '繁忙期比較',
     headers: [
@@ -89,7 +92,7 @@ export function seasonTable(r: SeasonReport): Table {
       '前年比 平均待ち時間の差(分)', '前年比 平均待ち時間の増減(%)', '前年比 中央値の差(分)', '前年比 90パーセンタイルの差(分)', '前年比 1日あたり件数の増減(%)',
       '目安あり呼出件数', '目安の範囲内の割合(%)', '目安超過の割合(%)', '目安(点)の絶対誤差中央値(分)', '目安の幅の平均(分)',
     ],
-    rows: r.rows.map((x) => [
+    rows: [...r.rows, ...r.city].map((x) => [
       officeName.get(x.officeId) ?? x.officeId, ja(x.label), x.year, x.labels.era, x.labels.fiscal, x.startDay, x.endDay, x.inProgress ? '実施中' : '', x.openDays, x.steps, x.tickets, num2(x.perDay),
       min2(x.wait.meanMs), min2(x.wait.medianMs), min2(x.wait.p90Ms), min2(x.wait.maxMs), pct1(x.serviceLevel), x.unserved,
       min2(x.change?.waitMeanMs ?? null), pct1(x.change?.waitMeanPct ?? null), min2(x.change?.waitMedianMs ?? null), min2(x.change?.waitP90Ms ?? null), pct1(x.change?.perDayPct ?? null),
@@ -177,4 +180,32 @@ export function tableCsv(t: Table): string {
 /** Content-Disposition with a Japanese file name (RFC 6266) and an ASCII fallback. */
 export function attachment(asciiName: string, jaName: string): string {
   return `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(jaName)}`;
+}
+
+/**
+ * The one-page busy-season summary (for the mayor): each office's and the city's all-services
+ * figures per year — mean, median and p90 wait, change of the mean from the previous year in
+ * minutes and %, tickets per open day. Years labelled 和暦 (西暦).
+ */
+export function seasonSummaryTable(r: SeasonReport): Table {
+  const officeName = new Map(r.offices.map((o) => [o.id, o.name.ja]));
+  const all = [...r.rows.filter((x) => x.serviceId === null), ...r.city];
+  return {
+    name: '繁忙期要約',
+    headers: ['庁舎', '年', '和暦', '期間', '平均待ち時間(分)', '待ち時間中央値(分)', '待ち時間90パーセンタイル(分)', '前年比 平均待ち時間の差(分)', '前年比 平均待ち時間の増減(%)', '1日あたり発券数'],
+    rows: all.map((x: SeasonRow) => [
+      x.officeId === CITY_ID ? '市全体' : officeName.get(x.officeId) ?? x.officeId, x.year, `${eraYear(x.year)}（${x.year}年）`, `${x.startDay}〜${x.endDay}${x.inProgress ? '（集計中）' : ''}`,
+      min2(x.wait.meanMs), min2(x.wait.medianMs), min2(x.wait.p90Ms), min2(x.change?.waitMeanMs ?? null), pct1(x.change?.waitMeanPct ?? null), num2(x.perDay),
+    ]),
+  };
+}
+
+/** Excel number format of a column, from its header: minutes 2 decimals, percents 1, counts with separators. */
+export function columnFormat(header: string): string | undefined {
+  if (header === '年') return '0';
+  if (header.includes('(分)')) return '0.00';
+  if (header.includes('(%)')) return '0.0';
+  if (header.includes('1日あたり') || header.includes('1時間あたり')) return '#,##0.00';
+  if (/件数|発券数|日数|閉庁時未対応|^対応済$|^不在$|^取消$|^引継ぎ$|時間数/.test(header)) return '#,##0';
+  return undefined;
 }
