@@ -110,6 +110,25 @@ describe('staff snapshot deltas over random office days', () => {
     }
   });
 
+  it('both snapshots built from one public build equal the two built apart', async () => {
+    const t = await makeTestDb();
+    try {
+      const engine = new Engine({ db: t.db, clock: t.clock });
+      fc.assert(
+        fc.property(fc.array(commandArb, { minLength: 1, maxLength: 30 }), (cmds) => {
+          for (const c of cmds) runOne(engine, c);
+          const both = engine.snapshots('chuo');
+          expect(both.public).toEqual(engine.publicSnapshot('chuo'));
+          expect(both.staff).toEqual(engine.staffSnapshot('chuo'));
+          expect(both.staff.waiting.length + both.staff.held.length).toBeGreaterThanOrEqual(0);
+        }),
+        { numRuns: 15 },
+      );
+    } finally {
+      t.db.close();
+    }
+  });
+
   it('a delta on top of another revision, another office or nothing asks for a resync', () => {
     const d = { officeId: 'chuo', baseRev: 4, rev: 5, version: 9, set: {}, unset: [], lists: {} } as StaffDelta;
     expect(receiveStaffDelta(null, d)).toBe('resync');

@@ -62,7 +62,23 @@ export class SnapshotCache {
   /** Issue 17: per office, the last staff build (kept across invalidation: the next build is diffed against it) and its delta from the one before. */
   private readonly staffHeads = new Map<string, { entry: SnapshotEntry; prev: SnapshotEntry | null; delta: DeltaEntry | null }>();
 
-  constructor(private readonly engine: Engine, private readonly clock: Clock, private readonly maxAgeMs: number) {}
+  /**
+   * `followed(officeId, audience)`: whether anyone follows that audience now. When both audiences of
+   * an office need a new snapshot, both are built from one public build (issue 17: the service
+   * list's estimates are the costliest part of either).
+   */
+  constructor(
+    private readonly engine: Engine,
+    private readonly clock: Clock,
+    private readonly maxAgeMs: number,
+    private readonly followed: (officeId: string, audience: Audience) => boolean = () => false,
+  ) {}
+
+  private fresh(officeId: string, audience: Audience, now: number): SnapshotEntry | null {
+    const hit = this.entries.get(`${officeId}|${audience}`);
+    const version = audience === 'staff' ? this.engine.version(officeId) : this.engine.publicVersion(officeId);
+    return hit && hit.version === version && now >= hit.builtAt && now - hit.builtAt < this.maxAgeMs ? hit : null;
+  }
 
   invalidate(officeId: string): void {
     this.entries.delete(`${officeId}|public`);
@@ -84,12 +100,21 @@ export class SnapshotCache {
   }
 
   get(officeId: string, audience: Audience): SnapshotEntry {
-    const key = `${officeId}|${audience}`;
-    const version = audience === 'staff' ? this.engine.version(officeId) : this.engine.publicVersion(officeId);
     const now = this.clock.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.version === version && now >= hit.builtAt && now - hit.builtAt < this.maxAgeMs) return hit;
-    const snapshot = audience === 'staff' ? this.engine.staffSnapshot(officeId) : this.engine.publicSnapshot(officeId);
+    const hit = this.fresh(officeId, audience, now);
+    if (hit) return hit;
+    const other: Audience = audience === 'staff' ? 'public' : 'staff';
+    if (!this.fresh(officeId, other, now) && this.followed(officeId, other)) {
+      const both = this.engine.snapshots(officeId);
+      this.store(officeId, other, both[other], now);
+      return this.store(officeId, audience, both[audience], now);
+    }
+    return this.store(officeId, audience, audience === 'staff' ? this.engine.staffSnapshot(officeId) : this.engine.publicSnapshot(officeId), now);
+  }
+
+  private store(officeId: string, audience: Audience, snapshot: PublicSnapshot | StaffSnapshot, now: number): SnapshotEntry {
+    const key = `${officeId}|${audience}`;
+    const version = snapshot.version;
     this.builds += 1;
     const head = audience === 'staff' ? this.staffHeads.get(officeId) : undefined;
     const rev = audience === 'staff' ? (head?.entry.rev ?? 0) + 1 : 0;

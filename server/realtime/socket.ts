@@ -102,7 +102,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function createRealtime(ctx: AppContext, httpServer: HttpServer, options: Partial<RealtimeLimits> = {}): Realtime {
   const limits: RealtimeLimits = { ...realtimeLimitsFromEnv(), ...options };
   const io: IO = new Server(httpServer, { serveClient: false, cors: undefined, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 8_000, connectTimeout: 10_000 });
-  const snapshots = new SnapshotCache(ctx.engine, ctx.clock, limits.snapshotMaxAgeMs);
+  const snapshots = new SnapshotCache(ctx.engine, ctx.clock, limits.snapshotMaxAgeMs, (officeId, audience) => (io.sockets.adapter.rooms.get(rooms[audience](officeId))?.size ?? 0) > 0);
   const anonymousByAddress = new Map<string, number>();
   const cutLog = new Map<string, { at: number; suppressed: number }>();
   const known = new Set<string>(SOCKET_ROUTES.map((r) => r.event));
