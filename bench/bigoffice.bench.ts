@@ -20,7 +20,7 @@ import { percentile, round, row, type BenchRow } from './types.js';
  */
 const COUNTERS = 30;
 const WAITING = Number(process.env.BENCH_BIG_WAITING ?? 4000);
-const CALLS = Number(process.env.BENCH_BIG_CALLS ?? 120);
+const CALLS = Number(process.env.BENCH_BIG_CALLS ?? 60);
 
 interface Follower {
   socket: Socket;
