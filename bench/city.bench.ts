@@ -104,9 +104,14 @@ async function connect(url: string, o: Office): Promise<Live> {
   const live: Live = { office: o, display, displayGot: [], clerks: [], phones: [], phoneBytes: 0, busy: new Set(), next: 0 };
   display.on('office:snapshot', (s: PublicSnapshot) => live.displayGot.push({ at: performance.now(), callIds: s.recentCalls.map((c) => c.callId) }));
   live.clerks = o.cookies.map((cookie) => ioClient(url, { transports: ['websocket'], forceNew: true, extraHeaders: { Cookie: cookie }, reconnection: false }));
-  const wsUrl = `${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`;
-  for (let i = 0; i < PHONES; i++) {
-    const ws = new WebSocket(wsUrl);
+  for (let i = 0; i < PHONES; i++) live.phones.push(phone(url, o, live));
+  return live;
+}
+
+/** A status-page socket as raw websocket frames: connects, subscribes, answers pings, counts bytes. */
+function phone(url: string, o: Office, live: Live): RawWs {
+  {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
     // engine.io: "0{…}" open → "40" connect the namespace; "2" ping → "3" pong; then subscribe as the status page does.
     ws.on('message', (data: Buffer) => {
       live.phoneBytes += data.length;
@@ -116,17 +121,21 @@ async function connect(url: string, o: Office): Promise<Live> {
       else if (s.startsWith('40')) ws.send(`42${JSON.stringify(['office:subscribe', { officeId: o.id }])}`);
     });
     ws.on('error', () => undefined);
-    live.phones.push(ws);
+    return ws;
   }
-  return live;
 }
 
-async function ready(lives: Live[]): Promise<void> {
+/** Wait until one office's clients are connected; a phone refused or dropped while connecting is replaced. */
+async function ready(url: string, l: Live): Promise<void> {
   const deadline = Date.now() + 120_000;
-  while (!lives.every((l) => l.display.connected && l.clerks.every((c) => c.connected) && l.phones.every((p) => p.readyState === 1))) {
-    if (Date.now() > deadline) throw new Error('city clients did not connect');
+  while (!(l.display.connected && l.clerks.every((c) => c.connected) && l.phones.every((p) => p.readyState === 1))) {
+    if (Date.now() > deadline) throw new Error(`city clients did not connect (${l.office.id}: ${l.phones.filter((p) => p.readyState === 1).length}/${l.phones.length} phones)`);
+    l.phones = l.phones.map((p) => (p.readyState === 3 ? phone(url, l.office, l) : p));
     await sleep(50);
   }
+}
+
+async function openCounters(lives: Live[]): Promise<void> {
   for (const l of lives) {
     for (const [i, c] of l.clerks.entries()) {
       await emitAck(c as unknown as TestSocket, 'office:subscribe', { officeId: l.office.id, deltas: true }, 60_000);
@@ -197,8 +206,13 @@ async function city(dir: string, n: number, mults: number[], seconds = SECONDS):
   const srv: ServerProcess = await spawnServerProcess({ dbPath, timeoutMs: 60_000, env: { MADOGUCHI_SOCKET_ANON_PER_ADDRESS: '0', MADOGUCHI_LOGIN_LIMIT: '100000' } });
   const lives: Live[] = [];
   try {
-    for (const o of offices) lives.push(await connect(srv.url, o));
-    await ready(lives);
+    // Office by office: thousands of handshakes at once would time out on a loaded machine.
+    for (const o of offices) {
+      const l = await connect(srv.url, o);
+      lives.push(l);
+      await ready(srv.url, l);
+    }
+    await openCounters(lives);
     await sleep(500);
     const out = [];
     for (const mult of mults) {
