@@ -213,7 +213,15 @@ async function city(dir: string, n: number, mults: number[], seconds = SECONDS):
       await ready(srv.url, l);
     }
     await openCounters(lives);
-    await sleep(500);
+    // Let the opening's broadcasts drain (health answers quickly again), then a short discarded warm-up.
+    for (let i = 0; i < 600; i++) {
+      const t0 = performance.now();
+      await fetch(`${srv.url}/api/health`).then((r) => r.arrayBuffer());
+      if (performance.now() - t0 < 20) break;
+      await sleep(100);
+    }
+    await load(srv.url, lives, 1, 3);
+    await sleep(1000);
     const out = [];
     for (const mult of mults) {
       const r = await load(srv.url, lives, mult, seconds);
