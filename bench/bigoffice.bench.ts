@@ -128,7 +128,7 @@ async function office(dir: string, waiting: number): Promise<{ cmd: number[]; co
     const resyncs = counters.reduce((n, c) => n + c.resyncs, 0);
     for (const f of all) f.socket.disconnect();
     return { cmd, counter, consoleLat, deltaBytes, fullBytes, resyncs };
-  }, { MADOGUCHI_LOGIN_LIMIT: '1000' }); // 31 sign-ins at once from one address
+  }, { MADOGUCHI_LOGIN_LIMIT: '1000' }, 120_000); // 31 sign-ins at once from one address; loading 4,000 tickets on a loaded machine
 }
 
 export default async function run(): Promise<BenchRow[]> {
