@@ -50,8 +50,8 @@ export async function prepareDb(path: string, o: { counters?: number; kiosks?: n
   return { officeId: t.officeId, kioskTokens, displayTokens, counters: [...counterServices.keys()], clerks, counterServices };
 }
 
-export async function withServer<T>(dbPath: string, fn: (s: ServerProcess) => Promise<T>, env?: Record<string, string>): Promise<T> {
-  const s = await spawnServerProcess({ dbPath, env });
+export async function withServer<T>(dbPath: string, fn: (s: ServerProcess) => Promise<T>, env?: Record<string, string>, timeoutMs?: number): Promise<T> {
+  const s = await spawnServerProcess({ dbPath, env, timeoutMs });
   try {
     return await fn(s);
   } finally {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '../server/store/db.js';
 import { prepareDb, tempDir, withServer } from './lib.js';
-import { row, round, type BenchRow } from './types.js';
+import { percentile, row, round, type BenchRow } from './types.js';
 
 /**
  * Ticket issue throughput over HTTP (kiosks posting to a server process, every ticket fsync'd
@@ -33,7 +33,8 @@ export function rawInsertRate(path: string, seconds: number): number {
   }
 }
 
-export async function httpIssueRate(url: string, kioskToken: string, seconds: number, concurrency: number): Promise<{ rate: number; ok: number; failed: number }> {
+export async function httpIssueRate(url: string, kioskToken: string, seconds: number, concurrency: number): Promise<{ rate: number; ok: number; failed: number; latencies: number[] }> {
+  const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
   const end = performance.now() + seconds * 1000;
@@ -41,18 +42,20 @@ export async function httpIssueRate(url: string, kioskToken: string, seconds: nu
   const worker = async (w: number) => {
     let i = w;
     while (performance.now() < end) {
+      const t0 = performance.now();
       const res = await fetch(`${url}/api/offices/chuo/tickets`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${kioskToken}` },
         body: JSON.stringify({ commandId: `bench-${randomUUID()}`, serviceId: SERVICES[i++ % SERVICES.length] }),
       });
       await res.arrayBuffer();
+      latencies.push(performance.now() - t0);
       if (res.status === 200) ok++;
       else failed++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  return { rate: ok / ((performance.now() - start) / 1000), ok, failed };
+  return { rate: ok / ((performance.now() - start) / 1000), ok, failed, latencies };
 }
 
 export default async function run(): Promise<BenchRow[]> {
@@ -66,6 +69,9 @@ export default async function run(): Promise<BenchRow[]> {
       return httpIssueRate(s.url, kioskToken!, SECONDS, CONCURRENCY);
     });
     if (http.failed) console.warn(`throughput: ${http.failed} requests refused`);
+    // Issue 17: the latency of one issue under that load (request to reply, fsync included), against
+    // the time of one raw fsync'd transaction of the same run (1000 / raw rate).
+    const rawMs = 1000 / raw;
     return [
       row({
         name: `ticket issue over HTTP (${CONCURRENCY} kiosks)`,
@@ -75,6 +81,8 @@ export default async function run(): Promise<BenchRow[]> {
         baselineName: 'raw INSERT, 1 per txn, WAL+FULL',
         target: '≥ 0.5×',
       }),
+      row({ name: `ticket issue p50 latency under load (${CONCURRENCY} kiosks)`, value: round(percentile(http.latencies, 50)), unit: 'ms', baseline: round(rawMs, 3), baselineName: 'one raw fsync\'d INSERT txn', target: '—' }),
+      row({ name: `ticket issue p99 latency under load (${CONCURRENCY} kiosks)`, value: round(percentile(http.latencies, 99)), unit: 'ms', baseline: round(rawMs, 3), baselineName: 'one raw fsync\'d INSERT txn', target: '—' }),
     ];
   } finally {
     cleanup();

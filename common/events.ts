@@ -1,6 +1,7 @@
 import type { CommandInput, CommandName } from './schemas.js';
 import type { ErrorBody } from './errors.js';
 import type { DisplayVoiceStatus, PublicSnapshot, StaffSnapshot, Whoami } from './types.js';
+import type { StaffDelta } from './delta.js';
 
 /** A reply: either data or the one error shape. */
 export type Reply<T> = { data: T } | ErrorBody;
@@ -19,6 +20,8 @@ export interface CommandResult {
 export interface SubscribeAck {
   kind: 'public' | 'staff';
   version: number;
+  /** Staff: the revision of the snapshot just sent (issue 17, deltas). */
+  rev?: number;
 }
 
 type CommandEvents = {
@@ -28,7 +31,7 @@ type CommandEvents = {
 /** Client → server. */
 export interface ClientToServerEvents extends CommandEvents {
   /** The snapshot comes as one `office:snapshot` event; the ack names only which one (no `officeId`, so older clients never take it for a snapshot). */
-  'office:subscribe': (payload: { officeId: string }, ack: (reply: Reply<SubscribeAck>) => void) => void;
+  'office:subscribe': (payload: { officeId: string; deltas?: boolean }, ack: (reply: Reply<SubscribeAck>) => void) => void;
   'session:whoami': (payload: Record<string, never>, ack: (reply: Reply<Whoami>) => void) => void;
   /** A display device reports its last announcement (ok / failed), see displayVoiceSchema. */
   'display:voice': (payload: { ok: boolean; reason?: 'failed' | 'unavailable' | null; callId: number | null; display?: string | null; at: number }, ack?: (reply: Reply<DisplayVoiceStatus>) => void) => void;
@@ -44,6 +47,8 @@ export interface ServerToClientEvents {
   'session:ended': (info: { reason: 'logout' | 'revoked' | 'expired' | 'disabled' }) => void;
   /** To the office's staff: a display reported a voice result; carries every display's last result. */
   'display:voice-reported': (statuses: DisplayVoiceStatus[]) => void;
+  /** Issue 17: to staff sockets subscribed with `deltas: true`, what changed since revision `baseRev` (common/delta.ts). */
+  'office:staff-delta': (delta: StaffDelta) => void;
 }
 
 export const SOCKET_PATH = '/socket.io';

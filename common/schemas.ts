@@ -66,7 +66,8 @@ export const tickerSchema = z.strictObject({
   ticker: z.string().trim().max(200),
 });
 
-export const subscribeSchema = z.strictObject({ officeId: id });
+/** `deltas`: a staff socket then gets `office:staff-delta` events after the first snapshot (issue 17); ignored for public sockets. */
+export const subscribeSchema = z.strictObject({ officeId: id, deltas: z.boolean().optional() });
 
 /** A display reports how its last announcement went (`display:voice`). */
 export const displayVoiceSchema = z.strictObject({

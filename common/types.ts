@@ -293,6 +293,8 @@ export interface StaffSnapshot extends Omit<PublicSnapshot, 'kind' | 'counters'>
   held: StaffStepView[];
   policy: CallPolicy;
   stats: { issuedToday: number; servedToday: number; noShowToday: number; oldestWaitMs: Record<string, number> };
+  /** Issue 17: the office's staff stream revision, on snapshots sent over a socket (deltas apply to it, common/delta.ts). */
+  rev?: number;
 }
 
 export interface IssuedTicket {

@@ -7,7 +7,7 @@ import type { Clock } from './queue/clock.js';
 import { closeDay, decide, type Actor, type Decision } from './queue/decide.js';
 import { estimateWait, fromRecorded } from './queue/estimate.js';
 import { queuePosition } from './queue/policy.js';
-import { buildPublicSnapshot, buildStaffSnapshot, buildTicketStatus } from './queue/snapshot.js';
+import { buildPublicSnapshot, buildSnapshots, buildStaffSnapshot, buildTicketStatus } from './queue/snapshot.js';
 import { applyEvent, createState, eventRefs, indexStep, indexTicket, newTouched, RECENT_SERVICE_WINDOW, type DomainEvent, type OfficeState } from './queue/state.js';
 import { businessDay, startOfBusinessDay } from './queue/time.js';
 import { stmt, type DB } from './store/db.js';
@@ -546,6 +546,13 @@ export class Engine {
     const rt = this.runtime(officeId);
     const now = this.clock.now();
     return buildStaffSnapshot(rt.state, rt.version, now, this.todaysCalls(rt, now), (id) => this.staffNames.get(id) ?? null);
+  }
+
+  /** Issue 17: the public and staff snapshots of this moment from one build (what a broadcast needs). */
+  snapshots(officeId: string): { public: PublicSnapshot; staff: StaffSnapshot } {
+    const rt = this.runtime(officeId);
+    const now = this.clock.now();
+    return buildSnapshots(rt.state, rt.version, rt.publicVersion, now, this.todaysCalls(rt, now), (id) => this.staffNames.get(id) ?? null);
   }
 
   /** Public tracking by token; falls back to the database for tickets no longer in memory. */

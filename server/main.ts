@@ -5,7 +5,6 @@ import { FirstRunPasswordError, firstRunPasswordsFromEnv, seedDefault, type Firs
 import { migrate, openDatabase, SchemaTooNewError } from './store/db.js';
 import { preflightDatabase } from './store/faults.js';
 import { PROJECT_ROOT } from './paths.js';
-import { backupConfigFromEnv, scheduleDailyBackups } from './backup/backup.js';
 
 /** Entry point: open and migrate the database, seed a default office on first run, listen. */
 const ROOT = PROJECT_ROOT; // the same from server/main.ts (tsx) and dist/server/main.js (node)
@@ -53,8 +52,10 @@ async function main(): Promise<void> {
   const app = createApplication({ db, webRoot, routers: loadRouters });
   const actual = await app.listen(port, host);
   // Daily online backup with retention (docs/OPERATIONS.md); MADOGUCHI_BACKUP=off disables it.
+  // Issue 17: loaded after listening, and its first check a minute after start (no work at start that can wait).
+  const { backupConfigFromEnv, scheduleDailyBackups, FIRST_BACKUP_CHECK_MS } = await import('./backup/backup.js');
   const backupCfg = backupConfigFromEnv(ROOT, process.env, dbPath);
-  const backups = backupCfg.enabled ? scheduleDailyBackups(db, { dir: backupCfg.dir, keepDays: backupCfg.keepDays, log: logger }) : null;
+  const backups = backupCfg.enabled ? scheduleDailyBackups(db, { dir: backupCfg.dir, keepDays: backupCfg.keepDays, log: logger, firstCheckMs: FIRST_BACKUP_CHECK_MS }) : null;
   const base = `http://localhost:${actual}`;
   const lines = [
     '',

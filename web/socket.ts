@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { receiveStaffDelta } from '../common/delta.js';
 import type { ClientToServerEvents, CommandResult, ServerToClientEvents } from '../common/events.js';
 import type { CommandInput, CommandName } from '../common/schemas.js';
 import type { PublicSnapshot, StaffSnapshot } from '../common/types.js';
@@ -31,33 +32,53 @@ export function useLiveOffice<S extends PublicSnapshot | StaffSnapshot>(officeId
   const [sessionEnded, setSessionEnded] = useState<string | null>(null);
   const socketRef = useRef<AppSocket | null>(null);
   const versionRef = useRef(-1);
+  /** The snapshot held now (deltas apply to it; issue 17). */
+  const heldRef = useRef<PublicSnapshot | StaffSnapshot | null>(null);
 
   useEffect(() => {
     if (!officeId) return;
     const socket: AppSocket = io({ auth: opts.deviceToken ? { deviceToken: opts.deviceToken } : {}, transports: ['websocket', 'polling'], reconnectionDelayMax: 5000 });
     socketRef.current = socket;
     versionRef.current = -1;
+    heldRef.current = null;
     const accept = (snap: PublicSnapshot | StaffSnapshot) => {
       if (snap.officeId !== officeId || snap.version < versionRef.current) return;
       versionRef.current = snap.version;
+      heldRef.current = snap;
       setSnapshot(snap as S);
     };
-    socket.on('connect', () => {
-      // The snapshot after a (re)connect is authoritative, even with a lower version (the
-      // server's database was restored from a backup); without this a screen would freeze.
-      versionRef.current = -1;
-      setConnected(true);
-      // The snapshot arrives as one `office:snapshot` event; the ack only confirms (or refuses).
-      socket.emit('office:subscribe', { officeId }, (reply) => {
+    // Staff sockets ask for deltas (issue 17): the full snapshot once, then only what changed.
+    // A subscribe is also the resync: it always answers with the full snapshot.
+    const subscribe = () =>
+      socket.emit('office:subscribe', { officeId, deltas: true }, (reply) => {
         try {
           unwrap(reply);
         } catch {
           /* surfaced by the snapshot staying stale; the connection mark shows the state */
         }
       });
+    socket.on('connect', () => {
+      // The snapshot after a (re)connect is authoritative, even with a lower version (the
+      // server's database was restored from a backup); without this a screen would freeze.
+      versionRef.current = -1;
+      heldRef.current = null;
+      setConnected(true);
+      // The snapshot arrives as one `office:snapshot` event; the ack only confirms (or refuses).
+      subscribe();
     });
     socket.on('disconnect', () => setConnected(false));
     socket.on('office:snapshot', accept);
+    socket.on('office:staff-delta', (delta) => {
+      // Applied only on top of the exact revision it starts from; otherwise (a delta missed) a full snapshot again.
+      // Deltas that arrive while the full snapshot is on its way are older than it: dropped.
+      if (heldRef.current === null) return;
+      const next = receiveStaffDelta(heldRef.current, delta);
+      if (next === 'resync') {
+        heldRef.current = null;
+        return subscribe();
+      }
+      accept(next);
+    });
     socket.on('session:ended', (info) => setSessionEnded(info.reason));
     return () => {
       socket.disconnect();

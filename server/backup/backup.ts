@@ -78,6 +78,8 @@ export interface BackupSchedule {
   keepDays: number;
   /** How often to check whether a day has passed since the newest backup. */
   checkMs?: number;
+  /** Delay of the first check (default 0: at once); the server waits FIRST_BACKUP_CHECK_MS so a start is not slowed by a copy. */
+  firstCheckMs?: number;
   now?: () => number;
   log?: Logger;
 }
@@ -86,6 +88,9 @@ export interface BackupSchedule {
  * The daily backup the server runs by itself: at start and then every hour it checks the newest
  * backup; when it is a day old (or there is none) it takes one and prunes old ones.
  */
+/** The server's first backup check comes this long after start (issue 17). */
+export const FIRST_BACKUP_CHECK_MS = 60_000;
+
 export function scheduleDailyBackups(db: DB, s: BackupSchedule): { stop: () => void; runIfDue: () => Promise<string | null> } {
   const now = s.now ?? Date.now;
   let running = false;
@@ -108,8 +113,16 @@ export function scheduleDailyBackups(db: DB, s: BackupSchedule): { stop: () => v
   };
   const timer = setInterval(() => void runIfDue(), s.checkMs ?? 3_600_000);
   timer.unref();
-  void runIfDue();
-  return { stop: () => clearInterval(timer), runIfDue };
+  let first: NodeJS.Timeout | null = null;
+  if (s.firstCheckMs) (first = setTimeout(() => void runIfDue(), s.firstCheckMs)).unref();
+  else void runIfDue();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      if (first) clearTimeout(first);
+    },
+    runIfDue,
+  };
 }
 
 /** Backup settings from the environment (docs/OPERATIONS.md); by default backups sit beside the database. */

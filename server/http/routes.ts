@@ -50,7 +50,8 @@ export function coreRoutes(ctx: AppContext): Router {
   // Every failed sign-in looks the same from outside: one code (BAD_CREDENTIALS), one scrypt run
   // (against a dummy hash for an unknown login), one commit — whether the login is unknown, the
   // password wrong, the account disabled or this address locked out of it (server/auth/lockout.ts).
-  void dummyHash();
+  // Issue 17: made a little after start, not during it (scrypt: 32 MiB and a core for a moment).
+  setTimeout(() => void dummyHash(), 2_000).unref();
   on(r, 'POST', '/api/auth/login', async (req) => {
     const { login, password } = loginSchema.parse(req.body);
     const now = clock.now();

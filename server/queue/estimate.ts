@@ -2,6 +2,7 @@ import type { RecordedEstimate, WaitEstimate } from '../../common/types.js';
 import { FORWARD_METHOD, forwardEstimate, hashSeed, type QueueView } from '../estimate/forward.js';
 import { queueView } from '../estimate/view.js';
 import { MINUTE_MS } from './clock.js';
+import { waitingCountOf, waitingOf } from './openSteps.js';
 import { queuePosition } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
 
@@ -42,11 +43,10 @@ export function estimateWait(state: OfficeState, serviceId: string, ahead: numbe
 
 /** People a newly issued ticket would have ahead of it: every waiting step of the service, or only the priority ones for a priority ticket. */
 export function aheadAtIssue(state: OfficeState, serviceId: string, priority: boolean): number {
+  // Issue 17: one service's queue (server/queue/openSteps.ts), not every step of the day.
+  if (!priority) return waitingCountOf(state, serviceId);
   let n = 0;
-  for (const s of state.steps.values()) {
-    if (s.state !== 'waiting' || s.serviceId !== serviceId) continue;
-    if (!priority || state.tickets.get(s.ticketId)?.priority) n += 1;
-  }
+  for (const s of waitingOf(state, serviceId)) if (state.tickets.get(s.ticketId)?.priority) n += 1;
   return n;
 }
 

@@ -100,7 +100,22 @@ export function stepView(state: OfficeState, step: Step): StaffStepView {
 export function buildStaffSnapshot(
   state: OfficeState, version: number, now: number, recentCalls: CallRecord[], staffName: (id: string) => string | null,
 ): StaffSnapshot {
-  const pub = buildPublicSnapshot(state, version, now, recentCalls);
+  return staffFromPublic(state, buildPublicSnapshot(state, version, now, recentCalls), version, now, staffName);
+}
+
+/**
+ * Issue 17: both snapshots of one moment from ONE public build (the service list's estimates are a
+ * forward simulation per service, the most expensive part of a snapshot): what a broadcast to the
+ * public and staff rooms sends. The same results as buildPublicSnapshot + buildStaffSnapshot.
+ */
+export function buildSnapshots(
+  state: OfficeState, staffVersion: number, publicVersion: number, now: number, recentCalls: CallRecord[], staffName: (id: string) => string | null,
+): { public: PublicSnapshot; staff: StaffSnapshot } {
+  const pub = buildPublicSnapshot(state, publicVersion, now, recentCalls);
+  return { public: pub, staff: staffFromPublic(state, pub, staffVersion, now, staffName) };
+}
+
+function staffFromPublic(state: OfficeState, pub: PublicSnapshot, version: number, now: number, staffName: (id: string) => string | null): StaffSnapshot {
   const day = pub.businessDay;
   const servedBy = new Map<string, number>();
   let issuedToday = 0, servedToday = 0, noShowToday = 0;
@@ -143,7 +158,7 @@ export function buildStaffSnapshot(
     };
   });
   const { kind: _kind, counters: _c, ...rest } = pub;
-  return { ...rest, kind: 'staff', counters, waiting, held, policy: state.office.policy, stats: { issuedToday, servedToday, noShowToday, oldestWaitMs } };
+  return { ...rest, version, kind: 'staff', counters, waiting, held, policy: state.office.policy, stats: { issuedToday, servedToday, noShowToday, oldestWaitMs } };
 }
 
 /** What the phone page shows for one ticket. */

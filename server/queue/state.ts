@@ -1,4 +1,5 @@
 import type { CallReason, Counter, CounterLive, Office, Outcome, RecordedEstimate, Service, Step, Ticket } from '../../common/types.js';
+import { noteStep } from './openSteps.js';
 
 /**
  * Domain events (rule 5). The reducer below is the only code that changes ticket, step and
@@ -109,6 +110,7 @@ export function indexTicket(state: OfficeState, ticket: Ticket): void {
 
 export function indexStep(state: OfficeState, step: Step, countIssue: boolean): void {
   state.steps.set(step.id, step);
+  noteStep(state, step); // issue 17: per-service index of open steps (server/queue/openSteps.ts)
   if (step.orderKey > state.maxOrderKey) state.maxOrderKey = step.orderKey;
   const list = state.stepsByTicket.get(step.ticketId) ?? [];
   if (!list.includes(step.id)) list.push(step.id);

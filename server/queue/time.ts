@@ -1,10 +1,18 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+// Issue 17: the one function, not the whole date-fns index (hundreds of modules at start).
+import { format } from 'date-fns/format';
 
 /** The office's business day (local calendar date, yyyy-MM-dd) at `at`, whatever the process TZ. */
 export function businessDay(at: number, timezone: string): string {
-  return format(new TZDate(at, timezone), 'yyyy-MM-dd');
+  // Issue 17: every command and snapshot asks this; answer from the day last computed for this
+  // zone while `at` is inside it (its exact local-midnight bounds), instead of a time-zone conversion.
+  const hit = dayCache.get(timezone);
+  if (hit && at >= hit.start && at <= hit.end) return hit.day;
+  const day = format(new TZDate(at, timezone), 'yyyy-MM-dd');
+  dayCache.set(timezone, { day, start: startOfBusinessDay(day, timezone), end: endOfBusinessDay(day, timezone) });
+  return day;
 }
+const dayCache = new Map<string, { day: string; start: number; end: number }>();
 
 /** Local hour of day (0–23) in the office time zone. */
 export function localHour(at: number, timezone: string): number {

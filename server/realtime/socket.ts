@@ -11,7 +11,7 @@ import { assertOfficeAccess, roleOf } from '../http/auth.js';
 import { toAppError } from '../http/errors.js';
 import { isCrossOrigin } from '../security/origin.js';
 import { clientAddress, EventBudget, queuedBytes, realtimeLimitsFromEnv, terminateTransport, type RealtimeLimits } from './limits.js';
-import { SnapshotCache, type Audience, type SnapshotEntry } from './snapshots.js';
+import { SnapshotCache, type Audience, type DeltaEntry, type SnapshotEntry } from './snapshots.js';
 import { DisplayVoiceBoard } from './displayVoice.js';
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -24,6 +24,9 @@ interface SocketData {
   budget: EventBudget;
   /** Set once the server cut the socket off (budget or output cap). */
   cut: boolean;
+  /** Issue 17: a staff socket that asked for deltas, and the staff revision it holds (-1: none). */
+  deltas?: boolean;
+  rev?: number;
 }
 
 /** Room names, built in one place. */
@@ -99,7 +102,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function createRealtime(ctx: AppContext, httpServer: HttpServer, options: Partial<RealtimeLimits> = {}): Realtime {
   const limits: RealtimeLimits = { ...realtimeLimitsFromEnv(), ...options };
   const io: IO = new Server(httpServer, { serveClient: false, cors: undefined, maxHttpBufferSize: 64 * 1024, pingInterval: 10_000, pingTimeout: 8_000, connectTimeout: 10_000 });
-  const snapshots = new SnapshotCache(ctx.engine, ctx.clock, limits.snapshotMaxAgeMs);
+  const snapshots = new SnapshotCache(ctx.engine, ctx.clock, limits.snapshotMaxAgeMs, (officeId, audience) => (io.sockets.adapter.rooms.get(rooms[audience](officeId))?.size ?? 0) > 0);
   const anonymousByAddress = new Map<string, number>();
   const cutLog = new Map<string, { at: number; suppressed: number }>();
   const known = new Set<string>(SOCKET_ROUTES.map((r) => r.event));
@@ -219,13 +222,27 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
     return true;
   }
 
-  /** Send a shared snapshot to one socket: the packet (and websocket frame) built once for all. */
-  function deliver(socket: Sock, entry: SnapshotEntry): boolean {
+  /** Send a shared snapshot (or staff delta) to one socket: the packet (and websocket frame) built once for all. */
+  function deliver(socket: Sock, entry: SnapshotEntry, delta: DeltaEntry | null = null): boolean {
     if (!socket.connected || socket.data.cut || overflowing(socket)) return false;
     if (entry.audience === 'staff' && !staffStillValid(socket)) return false;
     const client = socket.client as unknown as { _packet: (p: string, o: { preEncoded: boolean; wsPreEncodedFrame?: Buffer[] }) => void };
-    client._packet(entry.packet, entry.frame ? { preEncoded: true, wsPreEncodedFrame: entry.frame } : { preEncoded: true });
+    const out = delta ?? entry;
+    client._packet(out.packet, out.frame ? { preEncoded: true, wsPreEncodedFrame: out.frame } : { preEncoded: true });
+    if (entry.audience === 'staff') socket.data.rev = entry.rev;
     return true;
+  }
+
+  /**
+   * Issue 17: a staff socket that asked for deltas gets the delta when it holds the revision the
+   * delta starts from, nothing when it already holds this one, and the full snapshot otherwise
+   * (it missed something, or the delta could not be made): a change can never be lost.
+   */
+  function deliverStaff(socket: Sock, entry: SnapshotEntry): boolean {
+    if (!socket.data.deltas) return deliver(socket, entry);
+    if (socket.data.rev === entry.rev) return true;
+    const delta = snapshots.staffDelta(entry);
+    return deliver(socket, entry, delta && delta.delta.baseRev === socket.data.rev ? delta : null);
   }
 
   io.on('connection', (socket: Sock) => {
@@ -279,10 +296,10 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
     socket.on('office:subscribe', ((...args: unknown[]) =>
       handle(args, (payload) => {
         guard('office:subscribe');
-        const { officeId } = subscribeSchema.parse(payload);
+        const { officeId, deltas } = subscribeSchema.parse(payload);
         if (!ctx.engine.hasOffice(officeId)) throw new AppError('OFFICE_NOT_FOUND');
         assertOfficeAccess(socket.data.principal, officeId);
-        return subscribe(socket, officeId);
+        return subscribe(socket, officeId, deltas);
       })) as never);
 
     // Lobby display voice health (issue 11): a display reports its last announcement; the office's
@@ -325,8 +342,11 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
    * the `office:snapshot` event; the ack only names kind and version). Subscribing again to the
    * same room changes nothing and sends the cached snapshot again: no rebuild, no second copy.
    */
-  function subscribe(socket: Sock, officeId: string): SubscribeAck {
+  function subscribe(socket: Sock, officeId: string, deltas = false): SubscribeAck {
     const audience: Audience = socket.data.principal.kind === 'staff' ? 'staff' : 'public';
+    // Issue 17: a (re)subscribe is also the client's resync: it always gets the full snapshot.
+    socket.data.deltas = audience === 'staff' && deltas;
+    socket.data.rev = -1;
     const room = rooms[audience](officeId);
     if (!socket.rooms.has(room)) {
       for (const r of socket.rooms) if (r.startsWith('office:')) void socket.leave(r);
@@ -335,7 +355,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
     }
     const entry = snapshots.get(officeId, audience);
     deliver(socket, entry);
-    return { kind: audience, version: entry.version };
+    return { kind: audience, version: entry.version, ...(audience === 'staff' ? { rev: entry.rev } : {}) };
   }
 
   // One broadcast per office per tick, however many commands ran in it; one build per audience.
@@ -353,7 +373,10 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, options:
         const entry = snapshots.get(officeId, audience);
         for (const id of [...members]) {
           const s = io.sockets.sockets.get(id);
-          if (s) deliver(s, entry);
+          if (s) {
+            if (audience === 'staff') deliverStaff(s, entry);
+            else deliver(s, entry);
+          }
         }
       }
     });
