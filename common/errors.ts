@@ -49,6 +49,9 @@ export const ERRORS = {
   DB_IO: { status: 503, ja: 'データベースの読み書きに失敗しました。係員・管理者にお知らせください。', en: 'The database could not be read or written. Please tell staff.' },
   DB_FULL: { status: 503, ja: 'ディスクの空き容量が不足しているため保存できません。係員・管理者にお知らせください。', en: 'The disk is full; nothing can be saved. Please tell staff.' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
+  PLAN_NO_HISTORY: { status: 409, ja: '予測に使える受付履歴がありません（対象期間より前の実績が必要です）。', en: 'No ticket history before the period to forecast from.' },
+  PLAN_NOT_FOUND: { status: 404, ja: '計画が見つかりません。', en: 'Plan not found.' },
+  CROWDING_NOT_PUBLISHED: { status: 404, ja: '混雑予想カレンダーはまだ公開されていません。', en: 'No crowding calendar has been published yet.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

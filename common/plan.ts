@@ -21,6 +21,8 @@ export interface PlanCounter {
   lunch?: { from: Hm; to: Hm } | null;
   /** A temporary (臨時) counter opened for the season. */
   temporary?: boolean;
+  /** The clerk's lunch is covered by a relief clerk (交代要員): the counter stays open, no lunch window. */
+  relief?: boolean;
 }
 
 /** A day plan: reception hours and the counters. Counters serve every ticket taken before reception closes. */
@@ -36,7 +38,7 @@ export const hmToMin = (t: Hm): number => {
   return Number(m[1]) * 60 + Number(m[2]);
 };
 
-export const minToHm = (m: number): Hm => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(Math.round(m % 60)).padStart(2, '0')}`;
+export const minToHm = (m: number): Hm => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(Math.floor(m % 60)).padStart(2, '0')}`;
 
 /** Whether a plan counter is serving (open, not at lunch) at a local minute of the day. */
 export function servingAt(c: PlanCounter, minute: number): boolean {
@@ -152,7 +154,7 @@ export interface SimResult {
   plan: DayPlan;
   seeds: number;
   hours: SimHour[];
-  day: { tickets: number; meanWaitMin: number; p90WaitMin: number; maxWaitMin: number; unserved: number; lastServedAt: Hm | null; counterHours: number };
+  day: { tickets: number; meanWaitMin: number; p90WaitMin: number; maxWaitMin: number; unserved: number; lastServedAt: Hm | null; counterHours: number; /** Procedures with demand that no counter of the plan serves. */ uncovered: string[] };
 }
 
 /** 混雑予想カレンダー: four levels, each with a word, a symbol and a colour (never colour alone). */

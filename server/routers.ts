@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AppContext } from './context.js';
 import { adminRouter } from './admin/router.js';
 import { calendarRouter } from './calendar/router.js';
+import { planRouter } from './plan/router.js';
 import { printRouter } from './print/router.js';
 import { reportsRouter } from './reports/router.js';
 
@@ -15,5 +16,6 @@ export function loadRouters(ctx: AppContext): Router[] {
     printRouter(ctx), // issue 3: receipt printing
     reportsRouter(ctx),
     calendarRouter(ctx), // office calendar (issues 12, 15)
+    planRouter(ctx), // busy-season planning (issue 12)
   ];
 }
