@@ -21,6 +21,8 @@ export interface AdviceInput {
   target: WaitTarget;
   seeds?: number;
   maxRounds?: number;
+  /** Temporary counters (臨時) the advice may add when the configured ones cannot meet the target (default 6). */
+  maxTemporary?: number;
   timezone?: string;
 }
 
@@ -90,7 +92,7 @@ export function erlangCounters(load: number, meanMin: number, target: WaitTarget
 }
 
 /** Pick `n` counters covering the services' work (greedy on the unmet work). */
-function pickCounters(n: number, work: Map<string, number>, counters: [string, string[]][]): string[] {
+function pickCounters(n: number, work: Map<string, number>, counters: [string, string[]][], configuredCount = counters.length): string[] {
   const deficit = new Map(work);
   const chosen: string[] = [];
   const left = [...counters];
@@ -105,7 +107,7 @@ function pickCounters(n: number, work: Map<string, number>, counters: [string, s
     let best = 0;
     let bestV = -Infinity;
     left.forEach(([, svcs], i) => {
-      const v = svcs.reduce((a, p) => a + Math.max(0, deficit.get(p) ?? 0), 0) - svcs.length * 1e-6;
+      const v = svcs.reduce((a, p) => a + Math.max(0, deficit.get(p) ?? 0), 0) - svcs.length * 1e-6 - (i >= configuredCount ? 1e3 : 0);
       if (v > bestV) [best, bestV] = [i, v];
     });
     take(best);
@@ -122,12 +124,12 @@ function pickCounters(n: number, work: Map<string, number>, counters: [string, s
 const LUNCH_WAVES: [string, string][] = [['11:30', '12:30'], ['12:30', '13:30'], ['13:30', '14:30']];
 
 /** Build a plan from the counters wanted per hour: one continuous window per counter, staggered lunch for long days. */
-function buildPlan(need: Map<number, number>, work: Map<number, Map<string, number>>, counters: [string, string[]][], reception: AdviceInput['reception'], relief: number): DayPlan {
+function buildPlan(need: Map<number, number>, work: Map<number, Map<string, number>>, counters: [string, string[]][], reception: AdviceInput['reception'], relief: number, isTemporary: Set<string>): DayPlan {
   const open = hmToMin(reception.open);
   const close = hmToMin(reception.close);
   const hoursOf = new Map<string, number[]>();
   for (const [hour, n] of [...need].sort((a, b) => a[0] - b[0])) {
-    for (const label of pickCounters(n, work.get(hour) ?? new Map(), counters)) (hoursOf.get(label) ?? hoursOf.set(label, []).get(label)!).push(hour);
+    for (const label of pickCounters(n, work.get(hour) ?? new Map(), counters, counters.length - isTemporary.size)) (hoursOf.get(label) ?? hoursOf.set(label, []).get(label)!).push(hour);
   }
   const plan: PlanCounter[] = [];
   let wave = 0;
@@ -139,6 +141,7 @@ function buildPlan(need: Map<number, number>, work: Map<number, Map<string, numb
     const lastHour = Math.max(...hs);
     const to = lastHour * 60 + 60 >= close ? close : Math.min(close, lastHour * 60 + 60);
     const c: PlanCounter = { counter: label, from: minToHm(from), to: minToHm(to) };
+    if (isTemporary.has(label)) Object.assign(c, { services: counters.find(([l]) => l === label)![1], temporary: true });
     // a clerk on the counter from before 11:30 to after 14:30 takes a one-hour lunch, in three waves
     // (or, when every counter is needed at lunch time, a relief clerk covers it and the counter stays open)
     if (from <= 11 * 60 + 30 && to >= 14 * 60 + 30) {
@@ -154,14 +157,23 @@ function buildPlan(need: Map<number, number>, work: Map<number, Map<string, numb
 
 export async function advise(input: AdviceInput): Promise<Advice> {
   const t0 = performance.now();
-  const seeds = input.seeds ?? 4;
+  const seeds = input.seeds ?? 3;
   const maxRounds = input.maxRounds ?? 8;
   const work = loads(input.demand, input.services);
   const meanOf = new Map(input.services.map((s) => [s.prefix, s.meanMin]));
   const open = hmToMin(input.reception.open);
   const close = hmToMin(input.reception.close);
   const receptionHours = input.demand.hours.map((h) => h.hour).filter((h) => h * 60 + 60 > open && h * 60 < close);
-  const max = input.counters.length;
+  // Candidates: the configured counters, then temporary counters (臨時1 …) with the procedures of the
+  // busiest counter types (by the day's work), picked only when every configured one is already open.
+  const dayWork = new Map<string, number>();
+  for (const w of work.values()) for (const [p, x] of w) dayWork.set(p, (dayWork.get(p) ?? 0) + x);
+  const types = [...new Map(input.counters.map(([, sv]) => [sv.join(','), sv])).values()]
+    .sort((a, b) => b.reduce((t, p) => t + (dayWork.get(p) ?? 0), 0) / b.length - a.reduce((t, p) => t + (dayWork.get(p) ?? 0), 0) / a.length);
+  const temporary: [string, string[]][] = Array.from({ length: types.length ? (input.maxTemporary ?? 6) : 0 }, (_, i) => [`臨時${i + 1}`, types[i % types.length]!]);
+  const candidates: [string, string[]][] = [...input.counters, ...temporary];
+  const isTemporary = new Set(temporary.map(([l]) => l));
+  const max = candidates.length;
   const need = new Map<number, number>();
   const erlang = new Map<number, number>();
   const loadOf = new Map<number, number>();
@@ -175,40 +187,42 @@ export async function advise(input: AdviceInput): Promise<Advice> {
     // lunch waves take a third of the long-day counters away 11:30–14:30
     need.set(hour, Math.min(max, hour >= 11 && hour <= 14 ? Math.ceil(c * 1.34) : c));
   }
-  const configured = new Map(input.counters);
+  const configured = new Map(candidates);
   let relief = 0;
-  let plan = buildPlan(need, work, input.counters, input.reception, relief);
+  let plan = buildPlan(need, work, candidates, input.reception, relief, isTemporary);
   let check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds, seedText: 'advice', target: input.target, timezone: input.timezone });
   let rounds = 1;
   let holds = false;
   for (;;) {
-    const failing = new Set<number>();
+    const failing = new Map<number, number>();
     for (const h of check.hours) {
       const of = check.checks.filter((c) => c.hour === h.hour);
       const bad = of.filter((c) => !c.ok).length;
-      if (h.meetsTarget === false || bad >= 2) failing.add(Math.min(Math.max(h.hour, receptionHours[0] ?? h.hour), receptionHours.at(-1) ?? h.hour));
+      const hour = Math.min(Math.max(h.hour, receptionHours[0] ?? h.hour), receptionHours.at(-1) ?? h.hour);
+      // an hour holds when the pooled figure and every seed meet the target; far off → two more counters
+      if (h.meetsTarget === false || bad >= 1) failing.set(hour, Math.max(failing.get(hour) ?? 0, (input.target.kind === 'mean' ? h.meanWaitMin : h.p90WaitMin) > 2 * input.target.minutes ? 2 : 1));
     }
     if (failing.size === 0) {
       holds = true;
       break;
     }
     let grew = false;
-    for (const hour of failing) {
+    for (const [hour, add] of failing) {
       for (const h of [hour, hour - 1]) {
         if (!need.has(h)) continue;
         if (need.get(h)! < max) {
-          need.set(h, need.get(h)! + 1);
+          need.set(h, Math.min(max, need.get(h)! + add));
           grew = true;
         }
       }
     }
     // all counters already open at a failing lunch hour: a relief clerk keeps one more counter open through lunch
-    if ([...failing].some((h) => h >= 11 && h <= 14 && need.get(h) === max) && relief < max) {
+    if ([...failing.keys()].some((h) => h >= 11 && h <= 14 && need.get(h) === max) && relief < max) {
       relief += 1;
       grew = true;
     }
     if (!grew || rounds >= maxRounds) break;
-    plan = buildPlan(need, work, input.counters, input.reception, relief);
+    plan = buildPlan(need, work, candidates, input.reception, relief, isTemporary);
     check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds, seedText: 'advice', target: input.target, timezone: input.timezone });
     rounds += 1;
   }
