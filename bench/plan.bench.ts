@@ -166,6 +166,7 @@ export default async function run(): Promise<BenchRow[]> {
     rows.push(row({ name: `backtest ${h.name}: days inside the 80 % interval`, value: round(bt.coverage * 100, 1), unit: '%', baseline: 80, baselineName: 'nominal', target: 'near 80 %' }));
   }
   out.backtests = backtests;
+  if (process.env.PLAN_BENCH_ONLY === 'backtest') return rows;
 
   // ---- 2./3. advice on 中央区役所 -------------------------------------------------------------------
   const chuo = histories[0]!;

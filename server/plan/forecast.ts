@@ -24,7 +24,8 @@ import { addDaysTo, weekdayOf } from '../calendar/office.js';
  *
  * Closed days (national holidays from @holiday-jp/holiday_jp, 振替休日, 年末年始, weekly closed days,
  * the office's closures) get no demand. The 80 % interval comes from the leave-one-out residuals of
- * the fit (10th and 90th percentiles), season days and other days apart.
+ * the fit (10th and 90th percentiles), season days and other days apart, widened in quadrature by the
+ * uncertainty of the year's level (4 %, 1 sd).
  */
 
 export interface DayCounts {
@@ -78,6 +79,9 @@ export function calendarEffects(date: string, info: DayInfo): string[] {
 }
 
 export const EFFECTS = ['afterHoliday', 'monthEnd', 'event', 'specialOpen'] as const;
+
+/** Uncertainty of a year's level (log scale, 1 sd) added to the interval. */
+export const LEVEL_SD = 0.04;
 
 interface Obs {
   date: string;
@@ -228,7 +232,11 @@ export function fitForecast(history: DayCounts[], info: DayInfo): FittedModel {
     const w = weekday[wd] ?? 0;
     const c = sum(eff.map((e) => effects[e] ?? 0));
     const lp = l + s + w + c;
-    const [q10, q90] = isSeason(pos) ? residuals.season : residuals.other;
+    // The year's level is itself uncertain (a few weeks of this year's history): widen by 4 % (1 sd, log scale) in quadrature.
+    const [r10, r90] = isSeason(pos) ? residuals.season : residuals.other;
+    const lvl = 1.2816 * LEVEL_SD;
+    const q10 = -Math.sqrt(r10 * r10 + lvl * lvl);
+    const q90 = Math.sqrt(r90 * r90 + lvl * lvl);
     const mean = Math.max(0, Math.exp(lp) - 0.5);
     const low = Math.max(0, Math.exp(lp + q10) - 0.5);
     const high = Math.max(0, Math.exp(lp + q90) - 0.5);
