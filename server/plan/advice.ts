@@ -21,7 +21,7 @@ export interface AdviceInput {
   target: WaitTarget;
   seeds?: number;
   maxRounds?: number;
-  /** Temporary counters (臨時) the advice may add when the configured ones cannot meet the target (default 6). */
+  /** Temporary counters (臨時) the advice may add when the configured ones cannot meet the target (default 10). */
   maxTemporary?: number;
   timezone?: string;
 }
@@ -158,7 +158,7 @@ function buildPlan(need: Map<number, number>, work: Map<number, Map<string, numb
 export async function advise(input: AdviceInput): Promise<Advice> {
   const t0 = performance.now();
   const seeds = input.seeds ?? 3;
-  const maxRounds = input.maxRounds ?? 8;
+  const maxRounds = input.maxRounds ?? 10;
   const work = loads(input.demand, input.services);
   const meanOf = new Map(input.services.map((s) => [s.prefix, s.meanMin]));
   const open = hmToMin(input.reception.open);
@@ -170,7 +170,7 @@ export async function advise(input: AdviceInput): Promise<Advice> {
   for (const w of work.values()) for (const [p, x] of w) dayWork.set(p, (dayWork.get(p) ?? 0) + x);
   const types = [...new Map(input.counters.map(([, sv]) => [sv.join(','), sv])).values()]
     .sort((a, b) => b.reduce((t, p) => t + (dayWork.get(p) ?? 0), 0) / b.length - a.reduce((t, p) => t + (dayWork.get(p) ?? 0), 0) / a.length);
-  const temporary: [string, string[]][] = Array.from({ length: types.length ? (input.maxTemporary ?? 6) : 0 }, (_, i) => [`臨時${i + 1}`, types[i % types.length]!]);
+  const temporary: [string, string[]][] = Array.from({ length: types.length ? (input.maxTemporary ?? 10) : 0 }, (_, i) => [`臨時${i + 1}`, types[i % types.length]!]);
   const candidates: [string, string[]][] = [...input.counters, ...temporary];
   const isTemporary = new Set(temporary.map(([l]) => l));
   const max = candidates.length;
@@ -185,12 +185,16 @@ export async function advise(input: AdviceInput): Promise<Advice> {
     erlang.set(hour, c);
     loadOf.set(hour, load);
     // lunch waves take a third of the long-day counters away 11:30–14:30
-    need.set(hour, Math.min(max, hour >= 11 && hour <= 14 ? Math.ceil(c * 1.34) : c));
+    // one more than Erlang C where the hour is loaded: arrivals vary within the hour and long services carry over
+    const start = c + (load >= 3 ? 1 : 0);
+    need.set(hour, Math.min(max, hour >= 11 && hour <= 14 ? Math.ceil(start * 1.34) : start));
   }
   const configured = new Map(candidates);
   let relief = 0;
   let plan = buildPlan(need, work, candidates, input.reception, relief, isTemporary);
-  let check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds, seedText: 'advice', target: input.target, timezone: input.timezone });
+  // Explore with one seed per round (cheap); once a plan holds, confirm it with all the seeds.
+  let n = 1;
+  let check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds: n, seedText: 'advice', target: input.target, timezone: input.timezone });
   let rounds = 1;
   let holds = false;
   for (;;) {
@@ -203,8 +207,14 @@ export async function advise(input: AdviceInput): Promise<Advice> {
       if (h.meetsTarget === false || bad >= 1) failing.set(hour, Math.max(failing.get(hour) ?? 0, (input.target.kind === 'mean' ? h.meanWaitMin : h.p90WaitMin) > 2 * input.target.minutes ? 2 : 1));
     }
     if (failing.size === 0) {
-      holds = true;
-      break;
+      if (n === seeds) {
+        holds = true;
+        break;
+      }
+      n = seeds;
+      check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds: n, seedText: 'advice', target: input.target, timezone: input.timezone });
+      rounds += 1;
+      continue;
     }
     let grew = false;
     for (const [hour, add] of failing) {
@@ -223,7 +233,7 @@ export async function advise(input: AdviceInput): Promise<Advice> {
     }
     if (!grew || rounds >= maxRounds) break;
     plan = buildPlan(need, work, candidates, input.reception, relief, isTemporary);
-    check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds, seedText: 'advice', target: input.target, timezone: input.timezone });
+    check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds: n, seedText: 'advice', target: input.target, timezone: input.timezone });
     rounds += 1;
   }
   const served = new Map(check.hours.map((h) => [h.hour, h.counters]));

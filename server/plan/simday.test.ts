@@ -79,5 +79,5 @@ describe('a day plan drives the simulator', () => {
     expect(n * 60).toBeGreaterThan(20_000);
     expect(Math.abs(simulated - theory) / theory).toBeLessThan(0.1);
     expect(r.hours.every((h) => h.counters === 3 || h.hour >= 21)).toBe(true);
-  }, 60_000);
+  }, 120_000); // ~15 s alone; room for a busy machine
 });
