@@ -231,6 +231,12 @@ export async function advise(input: AdviceInput): Promise<Advice> {
       relief += 1;
       grew = true;
     }
+    // steer the extra counters to the procedure that failed: its work counts more when counters are picked
+    for (const c of check.checks) {
+      if (c.ok || !c.worstPrefix || !failing.has(c.hour)) continue;
+      const w = work.get(c.hour);
+      if (w) w.set(c.worstPrefix, (w.get(c.worstPrefix) ?? 0) + 0.5 / Math.max(1, n));
+    }
     if (!grew || rounds >= maxRounds) break;
     plan = buildPlan(need, work, candidates, input.reception, relief, isTemporary);
     check = await simulatePlan({ plan, demand: input.demand, services: input.services, configured, seeds: n, seedText: 'advice', target: input.target, timezone: input.timezone });
