@@ -56,6 +56,9 @@ export const ERRORS = {
   IMPORT_MAPPING_NOT_FOUND: { status: 404, ja: '列の対応付けが見つかりません。', en: 'Column mapping not found.' },
   IMPORT_BATCH_NOT_FOUND: { status: 404, ja: '取込が見つかりません（既に削除されています）。', en: 'Import batch not found (or already removed).' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
+  PLAN_NO_HISTORY: { status: 409, ja: '予測に使える受付履歴がありません（対象期間より前の実績が必要です）。', en: 'No ticket history before the period to forecast from.' },
+  PLAN_NOT_FOUND: { status: 404, ja: '計画が見つかりません。', en: 'Plan not found.' },
+  CROWDING_NOT_PUBLISHED: { status: 404, ja: '混雑予想カレンダーはまだ公開されていません。', en: 'No crowding calendar has been published yet.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -7,9 +7,10 @@ import { FloorPage } from './floor/FloorPage.js';
 import { ReportsPage } from './reports/ReportsPage.js';
 import { AdminPage } from './admin/AdminPage.js';
 import { PasswordPage } from './account/PasswordPage.js';
+import { PlanPage } from './plan/PlanPage.js';
 
 /** Office console shell: live floor, reports, administration, one's own account. Each section lives in its own folder. */
-type Tab = 'floor' | 'reports' | 'admin' | 'account';
+type Tab = 'floor' | 'reports' | 'admin' | 'account' | 'plan';
 
 const CHANGED = 'パスワードを変更しました。新しいパスワードでサインインしてください。 Password changed: sign in with the new one.';
 
@@ -41,6 +42,7 @@ function Console() {
         <>
           <button aria-current={tab === 'floor' ? 'page' : undefined} onClick={() => setTab('floor')}>現況 Floor</button>
           <button aria-current={tab === 'reports' ? 'page' : undefined} onClick={() => setTab('reports')}>レポート Reports</button>
+          {staff.role !== 'clerk' && <button aria-current={tab === 'plan' ? 'page' : undefined} onClick={() => setTab('plan')}>計画 Planning</button>}
           {staff.role === 'admin' && <button aria-current={tab === 'admin' ? 'page' : undefined} onClick={() => setTab('admin')}>管理 Admin</button>}
         </>
       )}
@@ -62,6 +64,7 @@ function Console() {
       {nav}
       {tab === 'floor' && <FloorPage staff={staff} />}
       {tab === 'reports' && <ReportsPage staff={staff} />}
+      {tab === 'plan' && <PlanPage staff={staff} />}
       {tab === 'admin' && <AdminPage staff={staff} />}
       {tab === 'account' && <PasswordPage staff={staff} forced={false} onChanged={changed} />}
     </div>

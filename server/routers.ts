@@ -18,20 +18,22 @@ export function loadRouters(ctx: AppContext): Router[] {
     lazy(ctx, ['/api/print/'], async () => (await import('./print/router.js')).printRouter), // issue 3: receipt printing
     lazy(ctx, ['/api/reports/'], async () => (await import('./reports/router.js')).reportsRouter),
     lazy(ctx, ['/api/admin/history'], async () => (await import('./history/router.js')).historyRouter), // issue 14: history import
+    // busy-season planning (issue 12): the simulator and forecast load with the first planning or crowding request
+    lazy(ctx, ['/api/plan/', /^\/api\/public\/offices\/[^/]+\/crowding/], async () => (await import('./plan/router.js')).planRouter),
   ];
 }
 
 /**
- * A router that loads its module on the first request whose path starts with one of `prefixes`
+ * A router that loads its module on the first request whose path starts with one of `prefixes` (or matches a RegExp)
  * (other requests pass through untouched), then hands every such request to the real router.
  * A module that fails to load answers that request with the error (500 INTERNAL, logged) and is
  * tried again on the next one.
  */
-export function lazy(ctx: AppContext, prefixes: string[], load: () => Promise<(ctx: AppContext) => Router>): Router {
+export function lazy(ctx: AppContext, prefixes: (string | RegExp)[], load: () => Promise<(ctx: AppContext) => Router>): Router {
   const r = Router();
   let real: Promise<Router> | null = null;
   r.use((req, res, next) => {
-    if (!prefixes.some((p) => req.path.startsWith(p))) return next();
+    if (!prefixes.some((p) => (typeof p === 'string' ? req.path.startsWith(p) : p.test(req.path)))) return next();
     real ??= load().then((make) => make(ctx));
     real.then(
       (router) => router(req, res, next),

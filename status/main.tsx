@@ -9,6 +9,7 @@ import { i18next, initI18n, pick } from '../web/i18n.js';
 import { estimateText } from '../web/estimate.js';
 import type { CallRecord, PublicSnapshot, TicketStatus } from '../common/index.js';
 import { STATUS_CATALOGUE } from './i18n.js';
+import { CrowdPrint, CrowdSection } from './CrowdCalendar.js';
 
 /**
  * The public phone pages (mobile-first, 360 px wide and up), no sign-in, no personal data:
@@ -147,6 +148,7 @@ function OfficePage(props: { officeId: string }) {
           </ul>
         )}
       </section>
+      <CrowdSection officeId={props.officeId} lang={lang} />
     </main>
   );
 }
@@ -342,6 +344,8 @@ function OfficeChooser() {
 }
 
 function App() {
+  const q = new URLSearchParams(location.search);
+  if (q.get('view') === 'crowding-print' && q.get('office')) return <CrowdPrint officeId={q.get('office')!} lang={initialLang} size={q.get('size') === 'A3' ? 'A3' : 'A4'} />;
   const m = /^\/t\/([^/]+)\/?$/.exec(location.pathname);
   return m ? <TicketPage token={decodeURIComponent(m[1]!)} /> : <OfficeChooser />;
 }

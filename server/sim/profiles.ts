@@ -68,9 +68,9 @@ export function chuoProfile(opts: { reformYear?: number; kioskDeviceId?: string 
     reception: { open: '08:30', close: '17:15' },
     staffing(ctx: DayContext): Staffing {
       if (ctx.level > 0 && ctx.year >= reformYear) {
-        return { shifts: allDay([...base, '12', '13', '14'], ['2', '7', '9', '12']), overtimeMin: ctx.level >= 0.5 ? 120 : 30 };
+        return { shifts: allDay([...base, '12', '13', '14'], ['2', '7', '9', '12']) };
       }
-      return { shifts: allDay(base, ['2', '5', '7', '9', '11']), overtimeMin: ctx.level >= 0.5 ? 120 : 30 };
+      return { shifts: allDay(base, ['2', '5', '7', '9', '11']) };
     },
     priorityShare: 0.02,
     walkSec: [15, 75],
@@ -104,7 +104,7 @@ export function higashiProfile(opts: { kioskDeviceId?: string | null } = {}): Of
     hourly: WARD_HOURLY,
     reception: { open: '08:30', close: '17:15' },
     staffing(ctx: DayContext): Staffing {
-      return { shifts: allDay(labels, ['2', '4', '7']), overtimeMin: ctx.level >= 0.5 ? 90 : 30 };
+      return { shifts: allDay(labels, ['2', '4', '7']) };
     },
     yearFactor: (year) => 1 + 0.05 * (year - 2025),
     priorityShare: 0.02,
@@ -134,7 +134,7 @@ export function genericProfile(db: DB, officeId: string): OfficeProfile {
     services: services.map((s) => ({ prefix: s.prefix, share: 1 / services.length, busyBoost: 1.8, meanMin: s.defaultServiceMin, cv: 0.5, dist: 'lognormal', noShow: 0.03 })),
     hourly: WARD_HOURLY,
     reception: { open: office.hours?.open ?? '08:30', close: office.hours?.close ?? '17:15' },
-    staffing: (ctx) => ({ shifts: allDay(labels, labels.filter((_, i) => i % 2 === 1), office.hours?.open, office.hours?.close), overtimeMin: ctx.level >= 0.5 ? 60 : 30 }),
+    staffing: () => ({ shifts: allDay(labels, labels.filter((_, i) => i % 2 === 1), office.hours?.open, office.hours?.close) }),
     priorityShare: 0.02,
     walkSec: [15, 60],
     slowShare: 0.05,

@@ -1,6 +1,7 @@
 import { AppError } from '../../common/errors.js';
 import type { AnyCommand } from '../../common/schemas.js';
 import type { Lang } from '../../common/types.js';
+import type { DayPlan } from '../../common/plan.js';
 import { Engine, type Actor } from '../engine.js';
 import { ManualClock, MINUTE_MS } from '../queue/clock.js';
 import { startOfBusinessDay } from '../queue/time.js';
@@ -35,12 +36,12 @@ export interface ServiceProfile {
   next?: { prefix: string; p: number }[];
 }
 
-/** One clerk's time at one counter (local "HH:MM"); lunch pauses the counter 12:00–13:00. */
+/** One clerk's time at one counter (local "HH:MM"); lunch pauses the counter 12:00–13:00 (true) or in the given window. */
 export interface Shift {
   counter: string;
   from: string;
   to: string;
-  lunch?: boolean;
+  lunch?: boolean | { from: string; to: string } | null;
 }
 
 export interface DayContext {
@@ -52,9 +53,26 @@ export interface DayContext {
 
 export interface Staffing {
   shifts: Shift[];
-  /** Minutes after reception closes that clerks keep serving those who hold a ticket. */
-  overtimeMin: number;
+  /**
+   * Minutes after reception closes that clerks keep serving those who hold a ticket, after which
+   * the rest is closed as "unserved at close". Omitted (the default, as in a ward office): counters
+   * serve every ticket taken before reception closed (the day is cut only at 23:59).
+   */
+  overtimeMin?: number;
+  /** Reception window of the day (a day plan's); default the profile's. */
+  reception?: { open: string; close: string };
 }
+
+/** The simulator's staffing for a day plan (common/plan.ts): the same object drives the what-if and the advice. */
+export function planStaffing(plan: DayPlan): Staffing {
+  return {
+    shifts: plan.counters.map((c) => ({ counter: c.counter, from: c.from, to: c.to, lunch: c.lunch ?? null })),
+    reception: { open: plan.reception.open, close: plan.reception.close },
+  };
+}
+
+/** Last minute of the day: steps still open then are closed as "unserved at close" (midnight closes the day anyway). */
+const DAY_CUTOFF_MIN = 23 * 60 + 59;
 
 export interface OfficeProfile {
   officeId: string;
@@ -306,8 +324,8 @@ export function simulateDay(rt: SimRuntime, p: OfficeProfile, day: string, seed:
   const prefixes = [...expected.keys()].filter((k) => serviceIdOf.has(k));
   const mix = prefixes.map((k) => expected.get(k)!);
   const total = mix.reduce((a, b) => a + b, 0);
-  const open = hm(p.reception.open);
-  const close = hm(p.reception.close);
+  const open = hm(staffing.reception?.open ?? p.reception.open);
+  const close = hm(staffing.reception?.close ?? p.reception.close);
   const segments: { from: number; to: number; w: number }[] = [];
   for (let m = open; m < close; ) {
     const next = Math.min(close, (Math.floor(m / 60) + 1) * 60);
@@ -344,13 +362,14 @@ export function simulateDay(rt: SimRuntime, p: OfficeProfile, day: string, seed:
     counters.push(sim);
     q.push({ t: at(hm(s.from) - 5 + rng.uniform(0, 4)), kind: 'open', counter: sim });
     if (s.lunch) {
-      q.push({ t: at(12 * 60 + rng.uniform(0, 2)), kind: 'lunchStart', counter: sim });
-      q.push({ t: at(13 * 60 + rng.uniform(-2, 1)), kind: 'lunchEnd', counter: sim });
+      const [from, to] = s.lunch === true ? [12 * 60, 13 * 60] : [hm(s.lunch.from), hm(s.lunch.to)];
+      q.push({ t: at(from + rng.uniform(0, 2)), kind: 'lunchStart', counter: sim });
+      q.push({ t: at(to + rng.uniform(-2, 1)), kind: 'lunchEnd', counter: sim });
     }
     if (hm(s.to) < close) q.push({ t: at(hm(s.to)), kind: 'shiftEnd', counter: sim });
   });
   q.push({ t: at(close), kind: 'receptionEnd' });
-  q.push({ t: at(close + staffing.overtimeMin), kind: 'cutoff' });
+  q.push({ t: at(staffing.overtimeMin === undefined ? DAY_CUTOFF_MIN : Math.min(DAY_CUTOFF_MIN, close + staffing.overtimeMin)), kind: 'cutoff' });
 
   const waiting = new Map<string, number>();
   let busy = 0;
