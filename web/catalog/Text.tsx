@@ -53,10 +53,10 @@ export function useRt(): { rt: (key: string, options?: Record<string, unknown>) 
   const lang = i18n.language;
   return {
     rt: (key, options) => {
-      const s = t(key, options as never) as string;
+      const s = String(t(key, options as never));
       return isJapanese(lang) ? renderJa(s) : s;
     },
-    tp: (key, options) => plainText(t(key, options as never) as string),
+    tp: (key, options) => plainText(String(t(key, options as never))),
     lang,
   };
 }
