@@ -321,6 +321,8 @@ export interface TicketStatus {
   display: string;
   businessDay: string;
   issuedAt: number;
+  /** The language the ticket was taken in at the kiosk (the phone page opens in it). */
+  lang?: Lang;
   service: { id: string; name: LocalizedText };
   state: StepState | 'done';
   outcome: Outcome | null;

@@ -17,6 +17,7 @@ import { plainText } from '../web/catalog/ruby.js';
 import { CalendarNotice } from '../web/calendar-notice.js';
 import { AccessBar, resetAccess, say } from './access.js';
 import { TicketText } from './ticket-extras.js';
+import { RASTER_LANGS, renderRaster, residentLines } from './receipt-raster.js';
 
 /**
  * 発券機. Touch-first; every control is a real <button> (keyboard: Tab / Enter), no hover-only
@@ -424,7 +425,7 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
   const [printState, setPrintState] = useState<'idle' | 'printing' | 'failed' | 'done'>('idle');
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const printed = useRef(false);
-  const url = `${location.origin}/t/${ticket.token}`;
+  const url = `${location.origin}/t/${ticket.token}?lang=${lang}`; // the phone page opens in the ticket's language
   const service = snapshot.services.find((s) => s.id === ticket.serviceId);
   const tz = snapshot.office.timezone;
   const issuedAt = new Intl.DateTimeFormat('ja-JP', { timeZone: tz, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(ticket.issuedAt);
@@ -448,7 +449,14 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
     if (props.serverPrinter) {
       printed.current = true;
       setPrintState('printing');
-      api('POST', `/api/print/tickets/${ticket.token}`, {}, { device: props.token })
+      // Chinese, Korean, Vietnamese and やさしいにほんご (furigana) go to the Shift_JIS printer as an image drawn here.
+      let body: { raster?: ReturnType<typeof renderRaster> } = {};
+      try {
+        if (RASTER_LANGS.has(lang)) body = { raster: renderRaster(residentLines(t, lang, ticket, service ? pick(service.name, lang) : '', snapshot.office.texts), lang) };
+      } catch {
+        body = {}; // no canvas: the server prints Japanese and English
+      }
+      api('POST', `/api/print/tickets/${ticket.token}`, body, { device: props.token })
         .then(() => setPrintState('done'))
         .catch(() => setPrintState('failed'));
     } else if (BROWSER_PRINT && qrData) {

@@ -162,6 +162,7 @@ export function buildTicketStatus(state: OfficeState, ticketId: string, version:
     display: ticket.display,
     businessDay: ticket.businessDay,
     issuedAt: ticket.issuedAt,
+    lang: ticket.lang,
     service: { id: last.serviceId, name: service?.name ?? { ja: last.serviceId } },
     state: active ? active.state : 'done',
     outcome: active ? null : last.outcome,
