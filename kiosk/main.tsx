@@ -452,7 +452,7 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
       // Chinese, Korean, Vietnamese and やさしいにほんご (furigana) go to the Shift_JIS printer as an image drawn here.
       let body: { raster?: ReturnType<typeof renderRaster> } = {};
       try {
-        if (RASTER_LANGS.has(lang)) body = { raster: renderRaster(residentLines(t, lang, ticket, service ? pick(service.name, lang) : '', snapshot.office.texts), lang) };
+        if (RASTER_LANGS.has(lang)) body = { raster: renderRaster(residentLines((k, o) => t(k, o as never), lang, ticket, service ? pick(service.name, lang) : '', snapshot.office.texts), lang) };
       } catch {
         body = {}; // no canvas: the server prints Japanese and English
       }
