@@ -64,6 +64,7 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'PUT', path: '/api/admin/offices/:officeId/calendar/:date', roles: ADMINS, example: '/api/admin/offices/{office}/calendar/2027-03-28' },
   { method: 'DELETE', path: '/api/admin/offices/:officeId/calendar/:date', roles: ADMINS, example: '/api/admin/offices/{office}/calendar/2027-03-28' },
   { method: 'PUT', path: '/api/admin/offices/:officeId/calendar-settings', roles: ADMINS, example: '/api/admin/offices/{office}/calendar-settings' },
+  { method: 'GET', path: '/api/admin/offices/:officeId/translations', roles: ADMINS, example: '/api/admin/offices/{office}/translations' },
   { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
   { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
   { method: 'PUT', path: '/api/offices/:officeId/ticker', roles: MANAGERS, example: '/api/offices/{office}/ticker' },

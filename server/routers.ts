@@ -3,6 +3,7 @@ import type { AppContext } from './context.js';
 import { adminRouter } from './admin/router.js';
 import { calendarRouter } from './calendar/router.js';
 import { printRouter } from './print/router.js';
+import { translationsRouter } from './admin/translations.js';
 import { reportsRouter } from './reports/router.js';
 
 /**
@@ -15,5 +16,6 @@ export function loadRouters(ctx: AppContext): Router[] {
     printRouter(ctx), // issue 3: receipt printing
     reportsRouter(ctx),
     calendarRouter(ctx), // office calendar (issues 12, 15)
+    translationsRouter(ctx), // issue 15: missing translations per service and language
   ];
 }
