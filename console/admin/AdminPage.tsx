@@ -11,9 +11,12 @@ import { StaffAdmin } from './StaffAdmin.js';
 import { DevicesAdmin } from './DevicesAdmin.js';
 import { SeasonsAdmin } from './SeasonsAdmin.js';
 import { AuditAdmin } from './AuditAdmin.js';
+import { CalendarAdmin } from './CalendarAdmin.js';
+import { setupLangAdminI18n } from './lang-i18n.js';
 import './admin.css';
 
 setupAdminI18n();
+setupLangAdminI18n();
 
 export interface DeviceView { id: string; kind: 'kiosk' | 'display'; name: string; createdAt: number; revokedAt: number | null; pairingPath: string | null }
 export interface SeasonView { id: number; officeId: string | null; year: number; startDay: string; endDay: string }
@@ -25,7 +28,7 @@ export interface OfficeConfig {
   busySeasons: SeasonView[];
 }
 
-const TABS = ['office', 'services', 'counters', 'staff', 'devices', 'seasons', 'audit'] as const;
+const TABS = ['office', 'services', 'counters', 'staff', 'devices', 'seasons', 'calendar', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
 /**
@@ -92,6 +95,7 @@ export function AdminPage({ staff }: { staff: StaffInfo }) {
           {tab === 'staff' && <StaffAdmin me={staff} offices={offices} officeId={config.office.id} />}
           {tab === 'devices' && <DevicesAdmin config={config} onSaved={reload} />}
           {tab === 'seasons' && <SeasonsAdmin config={config} me={staff} onSaved={reload} />}
+          {tab === 'calendar' && <CalendarAdmin key={config.office.id} config={config} />}
           {tab === 'audit' && <AuditAdmin officeId={config.office.id} />}
         </section>
       )}
