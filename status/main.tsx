@@ -116,7 +116,7 @@ function OfficePage(props: { officeId: string }) {
               <span className="s-svc">
                 <span className="s-svc-name"><Jx text={pick(s.name, lang)} lang={s.name[lang] ? lang : 'ja'} /></span>
                 {s.refusal ? (
-                  <span className="s-refusal"><span aria-hidden="true">⛔ </span>{rt(`refusal.${s.refusal}`)}{s.waiting > 0 ? <> · {rt('waiting', { count: s.waiting })}</> : ''}</span>
+                  <span className="s-refusal">{rt(`refusal.${s.refusal}`)}{s.waiting > 0 ? <> · {rt('waiting', { count: s.waiting })}</> : ''}</span>
                 ) : (
                   <span className="s-svc-state">
                     <strong data-testid={`waiting-${s.id}`}>{rt('waiting', { count: s.waiting })}</strong>
