@@ -64,3 +64,16 @@ describe('per-service hours (a service that stops taking tickets at 16:00 while 
     expect(s.db.prepare("SELECT reception_open, reception_close FROM services WHERE id = 'chuo-A'").get()).toEqual({ reception_open: null, reception_close: null });
   });
 });
+
+describe('officeOpenDays (open days for reports)', () => {
+  it('leaves out weekends, national holidays, 年末年始 and closures; keeps 休日開庁 days', async () => {
+    const { officeOpenDays } = await import('./reception.js');
+    const office = {
+      id: 'x', name: { ja: 'x' }, timezone: 'Asia/Tokyo', hours: HOURS, policy: { normalPerPriority: null, maxWaitMin: null, recallsBeforeNoShow: 0 }, kioskPriority: false, ticker: '',
+      announcement: { ja: '', en: '', english: false },
+      calendar: { settings: { yearEnd: { from: '12-29', to: '01-03' } }, entries: [{ date: '2027-03-28', kind: 'open' as const, open: '09:00', close: '12:00' }, { date: '2027-03-26', kind: 'closed' as const }] },
+    };
+    expect(officeOpenDays(office, '2027-03-20', '2027-03-29')).toEqual(['2027-03-23', '2027-03-24', '2027-03-25', '2027-03-28', '2027-03-29']);
+    expect(officeOpenDays(office, '2026-12-28', '2027-01-05')).toEqual(['2026-12-28', '2027-01-04', '2027-01-05']);
+  });
+});
