@@ -302,7 +302,6 @@ function Kiosk() {
             </button>
           ))}
         </nav>
-        <AccessBar lang={lang} />
       </header>
       {snap && <CalendarNotice today={snap.office.today} lang={lang} className="k-notice" />}
 
@@ -345,7 +344,10 @@ function Kiosk() {
         </section>
       )}
 
+      <div className="k-choose-row">
       <h2 className="k-choose">{rt('choose')}{pages > 1 && <span className="k-page-of" data-testid="page-of"> {t('pageOf', { page: shownPage + 1, pages })}</span>}</h2>
+      <AccessBar lang={lang} />
+      </div>
       <div className="k-services-wrap" ref={grid.ref}>
       <div className="k-services-area">
       <ul className={`k-services k-fit-${grid.fit}${services.length > 8 ? ' k-many' : ''}`} data-testid="services" style={{ gridTemplateColumns: `repeat(${grid.layout.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${grid.rows}, minmax(0, 12rem))` }}>
