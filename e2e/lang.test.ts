@@ -164,9 +164,36 @@ describe('six languages on every resident screen', () => {
       const rows = bytes[at + 6]! + bytes[at + 7]! * 256;
       expect(rowBytes).toBe(72); // 576 dots
       expect(rows).toBeGreaterThan(100);
-      const dots = bytes.subarray(at + 8, at + 8 + rowBytes * rows);
+      // every band (GS v 0 carries at most 256 rows each)
+      const bands: Buffer[] = [];
+      let allRows = 0;
+      for (let i = at; i >= 0; i = bytes.indexOf(Buffer.from([0x1d, 0x76, 0x30, 0x00]), i + 8)) {
+        const h = bytes[i + 6]! + bytes[i + 7]! * 256;
+        bands.push(bytes.subarray(i + 8, i + 8 + rowBytes * h));
+        allRows += h;
+      }
+      const dots = Buffer.concat(bands);
       const black = dots.reduce((n, b) => n + (b.toString(2).split('1').length - 1), 0);
-      expect(black / (rowBytes * 8 * rows)).toBeGreaterThan(0.02); // text was drawn, not a blank image
+      expect(black / (rowBytes * 8 * allRows)).toBeGreaterThan(0.02); // text was drawn, not a blank image
+      // Show the printed image to people: artifacts/lang-receipt-raster-zh.png
+      const view = await browser.newPage({ viewport: { width: rowBytes * 8, height: allRows } });
+      await view.setContent('<canvas id="c"></canvas>');
+      await view.evaluate(({ b64, w, h }) => {
+        const bits = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const c = document.getElementById('c') as HTMLCanvasElement;
+        c.width = w;
+        c.height = h;
+        document.body.style.margin = '0';
+        const ctx = c.getContext('2d')!;
+        const img = ctx.createImageData(w, h);
+        for (let i = 0; i < w * h; i++) {
+          const on = (bits[i >> 3]! >> (7 - (i & 7))) & 1;
+          img.data.set(on ? [0, 0, 0, 255] : [255, 255, 255, 255], i * 4);
+        }
+        ctx.putImageData(img, 0, 0);
+      }, { b64: dots.toString('base64'), w: rowBytes * 8, h: allRows });
+      await screenshot(view, 'lang-receipt-raster-zh');
+      await view.close();
       expect(bytes.includes(Buffer.from('Moving in / within / out\n'))).toBe(true); // and ja + en as text
       await kiosk.close();
     } finally {
