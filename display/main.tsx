@@ -354,7 +354,8 @@ function useWakeLock(): void {
 
 function CounterTile({ c }: { c: PublicCounter }) {
   const state = c.current?.state ?? c.state;
-  const label = c.current ? c.current.display : c.state === 'paused' ? '休止中' : '—';
+  // A closed counter says so in a word as well as by being dimmed (colour never carries meaning alone).
+  const label = c.current ? c.current.display : c.state === 'paused' ? '休止中' : c.state === 'closed' ? '閉' : '—';
   return (
     <li className={`counter ${state}`} data-counter={c.id}>
       <span className="label">{c.label}<small>番</small></span>

@@ -316,6 +316,9 @@ describe('accessibility', () => {
     await display.goto(`${srv.url}/display/?device=${srv.displayToken}&sound=off`);
     await display.locator('[data-testid="now-number"]').waitFor();
     found.display = await axe(display);
+    // meaning never by colour alone: a closed counter says 閉, a calling one has ▶
+    expect(await display.locator('[data-counter="chuo-c1"] .current').textContent()).toBe('閉');
+    expect(await display.locator('[data-counter="chuo-c3"] .current').textContent()).toBe('▶A-001');
     await screenshot(display, 'a11y-display');
     await display.close();
     expect(found).toEqual({ kiosk: [], kioskEasy: [], kioskTicket: [], ticketPage: [], status: [], display: [] });
