@@ -88,6 +88,14 @@ export interface Service {
   active: boolean;
   kioskVisible: boolean;
   priorityAllowed: boolean;
+  /** The service's own reception window within the office's (e.g. until 16:00), local "HH:mm"; null = the office's hours. */
+  hours?: ServiceHours | null;
+}
+
+/** A service's own reception window, local "HH:mm" (open inclusive, close exclusive). */
+export interface ServiceHours {
+  open: string;
+  close: string;
 }
 
 export const COUNTER_STATES = ['open', 'paused', 'closed'] as const;
@@ -198,6 +206,8 @@ export interface PublicService {
   kioskVisible: boolean;
   priorityAllowed: boolean;
   targetWaitMin: number;
+  /** The service's own reception window (shown on the kiosk and the status page); null = the office's hours. */
+  hours: ServiceHours | null;
   /** null when a ticket can be issued now; otherwise why not (an error code). */
   refusal: 'SERVICE_INACTIVE' | 'OUTSIDE_HOURS' | 'DAILY_CAP_REACHED' | 'NUMBER_RANGE_EXHAUSTED' | null;
   waiting: number;
@@ -313,6 +323,8 @@ export interface TicketStatus {
   display: string;
   businessDay: string;
   issuedAt: number;
+  /** The language the ticket was taken in at the kiosk (the phone page opens in it). */
+  lang?: Lang;
   service: { id: string; name: LocalizedText };
   state: StepState | 'done';
   outcome: Outcome | null;

@@ -7,6 +7,9 @@ import { useLiveOffice } from '../web/socket.js';
 import type { CallRecord, DeviceInfo, Lang, PublicCounter, PublicSnapshot, Whoami } from '../common/index.js';
 import { AnnouncementQueue, announcementText, CallTracker, DEFAULT_ANNOUNCER } from './speech.js';
 import { DisplaySound } from './sound.js';
+import { DisplayNotice } from './notice.js';
+import { Jx } from '../web/catalog/Text.js';
+import '../web/catalog/catalog.css';
 import { callBoard, LANDSCAPE_MAX_SLOTS, MAX_SLOTS, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
 
 /**
@@ -220,7 +223,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
   for (const c of snap.recentCalls) if (!seen.has(c.callId)) seen.set(c.callId, trackerRef.current.highestSeen === null ? 0 : Date.now());
   const isNew = (c: CallRecord) => tick - (seenRef.current.get(c.callId) ?? 0) < HIGHLIGHT_MS;
   const welcome = snap.office.texts?.displayWelcome?.ja?.trim() || null;
-  const langs = options.rotate ? rotationLangs(services) : (['ja'] as Lang[]);
+  const langs = options.rotate ? rotationLangs(services, options.langs) : (['ja'] as Lang[]);
   const lang = langs[langStep % langs.length] ?? 'ja';
   const density = `c-${counters.length <= 8 ? 's' : counters.length <= 14 ? 'm' : 'l'} s-${services.length <= 6 ? 's' : 'l'}`;
 
@@ -234,6 +237,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
           </div>
         )}
         {offline && everConnected && <div className="offline-mark" data-testid="offline" role="status">● オフライン 再接続中 Offline</div>}
+        <DisplayNotice today={snap.office.today} lang={lang} />
         <div className="clock" data-testid="clock"><span className="date">{clock.date}</span><span className="time">{clock.time}</span></div>
       </header>
 
@@ -291,7 +295,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
           {noShows.map((n) => <li key={`${n.display}-${n.at}`} className="num">{n.display}</li>)}
           {!noShows.length && <li className="none">—</li>}
         </ol>
-        <p className="guide" data-testid="noshow-guide" lang={lang}>{NO_SHOW_GUIDE[lang]}{lang === 'ja' && <span className="en"> Please speak to a member of staff</span>}</p>
+        <p className="guide" data-testid="noshow-guide" lang={lang}><Jx text={NO_SHOW_GUIDE[lang]} lang={lang} />{lang === 'ja' && <span className="en"> Please speak to a member of staff</span>}</p>
       </section>
 
       <section className="waiting" data-testid="waiting">
@@ -300,7 +304,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
             <li key={s.id} data-service={s.id}>
               <span className="prefix">{s.prefix}</span>
               <span className="count"><b>{s.waiting}</b>人</span>
-              <span className="svc" lang={lang}>{s.name[lang]?.trim() || s.name.ja}</span>
+              <span className="svc" lang={lang === 'ja-easy' ? 'ja' : lang}><Jx text={s.name[lang]?.trim() || s.name.ja} lang={lang} /></span>
             </li>
           ))}
         </ul>
@@ -350,7 +354,8 @@ function useWakeLock(): void {
 
 function CounterTile({ c }: { c: PublicCounter }) {
   const state = c.current?.state ?? c.state;
-  const label = c.current ? c.current.display : c.state === 'paused' ? '休止中' : '—';
+  // A closed counter says so in a word as well as by being dimmed (colour never carries meaning alone).
+  const label = c.current ? c.current.display : c.state === 'paused' ? '休止中' : c.state === 'closed' ? '閉' : '—';
   return (
     <li className={`counter ${state}`} data-counter={c.id}>
       <span className="label">{c.label}<small>番</small></span>

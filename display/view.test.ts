@@ -27,9 +27,9 @@ const snap = {
 
 describe('display options', () => {
   it('reads services, counters, sound and recent from the URL', () => {
-    expect(parseDisplayOptions('?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka&slots=6&rotate=on')).toEqual({ services: ['chuo-A', 'chuo-B'], counters: ['chuo-c1'], sound: false, recent: 8, voice: 'Haruka', slots: 6, rotate: true });
-    expect(parseDisplayOptions('')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null, slots: null, rotate: false });
-    expect(parseDisplayOptions('?services=&recent=999&sound=on&slots=99&rotate=maybe')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null, slots: null, rotate: false });
+    expect(parseDisplayOptions('?services=chuo-A,chuo-B&counters=chuo-c1&sound=off&recent=8&voice=Haruka&slots=6&rotate=on')).toEqual({ services: ['chuo-A', 'chuo-B'], counters: ['chuo-c1'], sound: false, recent: 8, voice: 'Haruka', slots: 6, rotate: true, langs: null });
+    expect(parseDisplayOptions('')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null, slots: null, rotate: false, langs: null });
+    expect(parseDisplayOptions('?services=&recent=999&sound=on&slots=99&rotate=maybe')).toEqual({ services: null, counters: null, sound: true, recent: 6, voice: null, slots: null, rotate: false, langs: null });
   });
 
   it('falls back to the device config, the URL winning', () => {
@@ -37,6 +37,15 @@ describe('display options', () => {
     expect(parseDisplayOptions('?services=chuo-A', { services: 'chuo-E' }).services).toEqual(['chuo-A']);
     expect(parseDisplayOptions('', { rotate: true, slots: 5 })).toMatchObject({ rotate: true, slots: 5 });
     expect(parseDisplayOptions('?rotate=off', { rotate: true }).rotate).toBe(false);
+  });
+
+  it("rotates only through the office's chosen languages (`?langs=`, device config `langs`), unknown ones ignored", () => {
+    expect(parseDisplayOptions('?rotate=on&langs=en,vi,xx').langs).toEqual(['en', 'vi']);
+    expect(parseDisplayOptions('', { langs: ['zh'] }).langs).toEqual(['zh']);
+    const all = { name: { ja: 'a', en: 'a', zh: 'a', ko: 'a', vi: 'a', 'ja-easy': 'a' } };
+    expect(rotationLangs([all])).toEqual(['ja', 'en', 'zh', 'ko', 'vi', 'ja-easy']);
+    expect(rotationLangs([all], ['vi', 'en'])).toEqual(['ja', 'en', 'vi']);
+    expect(rotationLangs([all, { name: { ja: 'b', en: 'b' } }], ['vi', 'en'])).toEqual(['ja', 'en']);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CallRecord, Lang, LocalizedText, NoShowRecord, PublicCounter, PublicService, PublicSnapshot } from '../common/types.js';
 import { LANGS } from '../common/types.js';
+import { CATALOG } from '../web/catalog/index.js';
 
 /**
  * Pure view rules of the lobby display: which services, counters and calls this display shows
@@ -21,6 +22,8 @@ export interface DisplayOptions {
   slots: number | null;
   /** Rotate service names and guide lines through the office's languages (off by default). */
   rotate: boolean;
+  /** The office's chosen languages for the rotation (`?langs=ja,en,vi`); null = every language all shown services have. */
+  langs: Lang[] | null;
 }
 
 export const DEFAULT_RECENT = 6;
@@ -60,6 +63,7 @@ export function parseDisplayOptions(search: string, config: Record<string, unkno
     voice: q.get('voice') || (typeof config.voice === 'string' && config.voice) || null,
     slots: slotsOption(q.get('slots') ?? config.slots),
     rotate: flag(q.get('rotate')) ?? flag(config.rotate) ?? false,
+    langs: (list(q.get('langs')) ?? list(config.langs))?.filter((l): l is Lang => (LANGS as readonly string[]).includes(l)) ?? null,
   };
 }
 
@@ -139,19 +143,12 @@ export function visibleNoShows(snap: Pick<PublicSnapshot, 'noShows' | 'recentCal
 }
 
 /** The languages the rotation goes through: Japanese, then each language the services are named in. */
-export function rotationLangs(services: readonly { name: LocalizedText }[]): Lang[] {
-  return LANGS.filter((l) => l === 'ja' || (services.length > 0 && services.every((s) => !!s.name[l]?.trim())));
+export function rotationLangs(services: readonly { name: LocalizedText }[], chosen: readonly Lang[] | null = null): Lang[] {
+  return LANGS.filter((l) => l === 'ja' || ((chosen === null || chosen.includes(l)) && services.length > 0 && services.every((s) => !!s.name[l]?.trim())));
 }
 
 /** The guide line for no-show numbers, in each kiosk language. */
-export const NO_SHOW_GUIDE: Record<Lang, string> = {
-  ja: 'お近くの職員にお声がけください',
-  en: 'Please speak to a member of staff',
-  zh: '请联系附近的工作人员',
-  ko: '가까운 직원에게 말씀해 주십시오',
-  vi: 'Vui lòng liên hệ nhân viên gần nhất',
-  'ja-easy': 'ちかくの しょくいんに こえを かけて ください',
-};
+export const NO_SHOW_GUIDE: Record<Lang, string> = Object.fromEntries(LANGS.map((l) => [l, CATALOG[l].display.noShowGuide])) as Record<Lang, string>;
 
 /** "3月24日(火)" and "09:30" in the office time zone. */
 export function officeClock(at: number, timeZone: string): { date: string; time: string } {

@@ -72,7 +72,7 @@ describe('office status page', () => {
     await expect.poll(() => page.locator('[data-testid="recent-calls"] li').first().textContent(), { timeout: 5000 }).toBe('A-002→ 3番窓口');
     await screenshot(page, 'status-office-360x740');
 
-    await page.locator('[data-testid="lang-toggle"]').click();
+    await page.locator('[data-testid="lang-select"]').selectOption('en');
     expect(await page.locator('h1').textContent()).toBe('Chuo Ward Office Waiting status');
     expect(await page.locator('li[data-service="chuo-A"] .s-svc-name').textContent()).toBe('Moving in / within / out');
     expect(await page.locator('[data-testid="waiting-chuo-A"]').textContent()).toBe('2 waiting');
@@ -147,7 +147,7 @@ describe('ticket page /t/<token>', () => {
     const page = await phone(`/t/${a.token}`);
     await page.locator('[data-testid="outcome"]').waitFor();
     expect(await page.locator('[data-testid="outcome"]').textContent()).toContain('呼び出しの際にいらっしゃらなかったため');
-    await page.locator('[data-testid="lang-toggle"]').click();
+    await page.locator('[data-testid="lang-select"]').selectOption('en');
     expect(await page.locator('[data-testid="outcome"]').textContent()).toContain('You were called but not present');
     await page.goto(`${srv.url}/t/${b.token}`); // the choice of English is remembered
     await page.locator('[data-testid="outcome"]').waitFor();

@@ -4,12 +4,20 @@ import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
 import '../web/base.css';
 import './kiosk.css';
+import './access.css';
+import '../web/catalog/catalog.css';
 import { api, ApiError, deviceToken, newCommandId } from '../web/api.js';
 import { useLiveOffice } from '../web/socket.js';
 import { i18next, initI18n, pick } from '../web/i18n.js';
 import { LANGS, type CommandResult, type IssuedTicket, type Lang, type PublicService, type PublicSnapshot, type Whoami } from '../common/index.js';
 import { estimateText } from '../web/estimate.js';
 import { KIOSK_CATALOGUE, LANG_LABELS } from './i18n.js';
+import { Jx, useRt } from '../web/catalog/Text.js';
+import { plainText } from '../web/catalog/ruby.js';
+import { CalendarNotice } from '../web/calendar-notice.js';
+import { AccessBar, resetAccess, say } from './access.js';
+import { TicketText } from './ticket-extras.js';
+import { RASTER_LANGS, renderRaster, residentLines } from './receipt-raster.js';
 
 /**
  * 発券機. Touch-first; every control is a real <button> (keyboard: Tab / Enter), no hover-only
@@ -144,6 +152,7 @@ type Problem = { kind: 'offline' } | { kind: 'refused'; code: string; message: s
 
 function Kiosk() {
   const { t } = useTranslation();
+  const { rt, tp } = useRt();
   const [token] = useState(() => deviceToken());
   const [officeId, setOfficeId] = useState<string | null>(null);
   const [pairError, setPairError] = useState<'notPaired' | 'offline' | null>(null);
@@ -198,6 +207,7 @@ function Kiosk() {
     setProblem(null);
     setPage(0);
     chooseLang('ja');
+    resetAccess();
   }, []);
 
   // A resident who changed the language or chose priority and walked away: back to Japanese.
@@ -228,6 +238,7 @@ function Kiosk() {
 
   const issue = async (service: PublicService) => {
     if (lock.current || !officeId || !token) return; // a second touch while the first is in flight
+    say(pick(service.name, lang), lang);
     lock.current = true;
     setBusy(true);
     setProblem(null);
@@ -268,7 +279,7 @@ function Kiosk() {
   if (!token || pairError === 'notPaired') {
     return (
       <main className="kiosk kiosk-message" lang="ja">
-        <p role="alert" className="big-alert">{KIOSK_CATALOGUE.ja.notPaired}<br />{KIOSK_CATALOGUE.en.notPaired}</p>
+        <p role="alert" className="big-alert">{plainText(KIOSK_CATALOGUE.ja.notPaired!)}<br />{KIOSK_CATALOGUE.en.notPaired}</p>
       </main>
     );
   }
@@ -283,56 +294,60 @@ function Kiosk() {
   return (
     <main className="kiosk k-start" aria-busy={busy} lang={lang === 'ja-easy' ? 'ja' : lang}>
       <header className="k-header">
-        <div className="k-title-line"><h1>{t('title')}</h1> <span className="k-office">{snap ? pick(snap.office.name, lang) : ''}</span></div>
-        <nav className="k-langs" aria-label={t('language')}>
+        <div className="k-title-line"><h1>{rt('title')}</h1> <span className="k-office">{snap ? pick(snap.office.name, lang) : ''}</span></div>
+        <nav className="k-langs" aria-label={tp('language')}>
           {LANGS.map((l) => (
-            <button key={l} type="button" lang={l === 'ja-easy' ? 'ja' : l} className="k-lang" aria-pressed={lang === l} onClick={() => chooseLang(l)}>
+            <button key={l} type="button" lang={l === 'ja-easy' ? 'ja' : l} className="k-lang" aria-pressed={lang === l} onClick={() => { chooseLang(l); say(LANG_LABELS[l], l); }}>
               {LANG_LABELS[l]}
             </button>
           ))}
         </nav>
       </header>
+      {snap && <CalendarNotice today={snap.office.today} lang={lang} className="k-notice" />}
 
       {offline && (
         <p role="alert" className="k-banner k-banner-offline" data-testid="offline">
-          {t('offline')} <span className="k-small">{t('reconnecting')}</span>
+          {rt('offline')} <span className="k-small">{rt('reconnecting')}</span>
         </p>
       )}
       {problem?.kind === 'offline' && !offline && (
-        <p role="alert" className="k-banner k-banner-offline" data-testid="issue-offline">{t('offline')}</p>
+        <p role="alert" className="k-banner k-banner-offline" data-testid="issue-offline">{rt('offline')}</p>
       )}
       {problem?.kind === 'refused' && (
         <p role="alert" className="k-banner k-banner-refused" data-testid="issue-error">
-          {t('errorIssue')}：{i18next.exists(`refusal.${problem.code}`) ? t(`refusal.${problem.code}`) : problem.message}
+          {rt('errorIssue')}：{i18next.exists(`refusal.${problem.code}`) ? rt(`refusal.${problem.code}`) : problem.message}
         </p>
       )}
 
-      {snap && !snap.office.acceptingNow && snap.office.hours && (
+      {snap && !snap.office.acceptingNow && snap.office.hours && snap.office.today?.open !== false && (
         <p role="status" className="k-banner k-banner-refused" data-testid="closed-now">
-          {t('closedNow', { open: snap.office.hours.open, close: snap.office.hours.close })}
+          {rt('closedNow', { open: (snap.office.today?.hours ?? snap.office.hours).open, close: (snap.office.today?.hours ?? snap.office.hours).close })}
         </p>
       )}
 
       {priorityOffered && (
         <section className="k-priority" aria-labelledby="k-priority-title">
-          <h2 id="k-priority-title">{t('priorityTitle')} <span className="k-small">{t('priorityHelp')}</span></h2>
+          <h2 id="k-priority-title">{rt('priorityTitle')} <span className="k-small">{rt('priorityHelp')}</span></h2>
           <div className="k-priority-buttons">
             {PRIORITY_REASONS.map((r) => (
-              <button key={r} type="button" className="k-priority-btn" aria-pressed={priority === r} onClick={() => setPriority(priority === r ? null : r)}>
-                {t(`priority.${r}`)}
+              <button key={r} type="button" className="k-priority-btn" aria-pressed={priority === r} onClick={() => { setPriority(priority === r ? null : r); if (priority !== r) say(tp(`priority.${r}`), lang); }}>
+                {rt(`priority.${r}`)}
               </button>
             ))}
           </div>
           {priority && (
             <p className="k-priority-on" data-testid="priority-on">
-              {t('priorityOn', { reason: t(`priority.${priority}`) })}
-              <button type="button" className="k-link" onClick={() => setPriority(null)}>{t('priorityCancel')}</button>
+              {rt('priorityOn', { reason: t(`priority.${priority}`) })}
+              <button type="button" className="k-link" onClick={() => setPriority(null)}>{rt('priorityCancel')}</button>
             </p>
           )}
         </section>
       )}
 
-      <h2 className="k-choose">{t('choose')}{pages > 1 && <span className="k-page-of" data-testid="page-of"> {t('pageOf', { page: shownPage + 1, pages })}</span>}</h2>
+      <div className="k-choose-row">
+      <h2 className="k-choose">{rt('choose')}{pages > 1 && <span className="k-page-of" data-testid="page-of"> {t('pageOf', { page: shownPage + 1, pages })}</span>}</h2>
+      <AccessBar lang={lang} />
+      </div>
       <div className="k-services-wrap" ref={grid.ref}>
       <div className="k-services-area">
       <ul className={`k-services k-fit-${grid.fit}${services.length > 8 ? ' k-many' : ''}`} data-testid="services" style={{ gridTemplateColumns: `repeat(${grid.layout.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${grid.rows}, minmax(0, 12rem))` }}>
@@ -350,16 +365,17 @@ function Kiosk() {
               >
                 <span className="k-prefix" aria-hidden="true">{s.prefix}</span>
                 <span className="k-svc-text">
-                  <span className="k-svc-name" lang={nameLang(s.name, lang)}>{pick(s.name, lang)}</span>
-                  <span className="k-svc-desc" lang={nameLang(s.description, lang)}>{pick(s.description, lang)}</span>
+                  <span className="k-svc-name" lang={nameLang(s.name, lang)}><Jx text={pick(s.name, lang)} lang={nameLang(s.name, lang)} /></span>
+                  <span className="k-svc-desc" lang={nameLang(s.description, lang)}><Jx text={pick(s.description, lang)} lang={nameLang(s.description, lang)} /></span>
+                  {s.hours && <span className="k-svc-hours" data-testid={`hours-${s.id}`}>{rt('serviceHours', { open: s.hours.open, close: s.hours.close })}</span>}
                   <span className="k-svc-state" id={`svc-${s.id}-state`} data-testid={`state-${s.id}`}>
                     {refused ? (
-                      <strong className="k-refusal">{t(`refusal.${s.refusal}`)}</strong>
+                      <strong className="k-refusal">{rt(`refusal.${s.refusal}`)}</strong>
                     ) : (
                       <>
-                        <span className="k-count">{t('waiting', { count: s.waiting })}</span>
-                        <span className={`k-est${s.estimate.lowMin === null ? ' is-none' : ''}`}>{estimateText(t, s.estimate)}</span>
-                        {priority && !s.priorityAllowed && <span className="k-small"> {t('priorityNotForService')}</span>}
+                        <span className="k-count">{rt('waiting', { count: s.waiting })}</span>
+                        <span className={`k-est${s.estimate.lowMin === null ? ' is-none' : ''}`}><Jx text={estimateText(t, s.estimate)} lang={lang} /></span>
+                        {priority && !s.priorityAllowed && <span className="k-small"> {rt('priorityNotForService')}</span>}
                       </>
                     )}
                   </span>
@@ -371,17 +387,29 @@ function Kiosk() {
       </ul>
       </div>
       {pages > 1 && (
-        <nav className="k-pager" aria-label={t('pages')} data-testid="pager">
-          <button type="button" className="k-page-btn" data-testid="page-prev" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>◀ {t('pagePrev')}</button>
+        <nav className="k-pager" aria-label={tp('pages')} data-testid="pager">
+          <button type="button" className="k-page-btn" data-testid="page-prev" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>◀ {rt('pagePrev')}</button>
           <span className="k-page-dots" aria-hidden="true">{Array.from({ length: pages }, (_, i) => <span key={i} className={i === shownPage ? 'on' : ''} />)}</span>
-          <span className="k-page-more">{shownPage < pages - 1 ? t('pageMore') : t('pageOf', { page: shownPage + 1, pages })}</span>
-          <button type="button" className="k-page-btn k-page-next" data-testid="page-next" disabled={shownPage >= pages - 1} onClick={() => setPage(shownPage + 1)}>{t('pageNext')} ▶</button>
+          <span className="k-page-more">{shownPage < pages - 1 ? rt('pageMore') : rt('pageOf', { page: shownPage + 1, pages })}</span>
+          <button type="button" className="k-page-btn k-page-next" data-testid="page-next" disabled={shownPage >= pages - 1} onClick={() => setPage(shownPage + 1)}>{rt('pageNext')} ▶</button>
         </nav>
       )}
       </div>
-      {busy && <div className="k-busy" role="status">{t('issuing')}</div>}
+      {busy && <div className="k-busy" role="status">{rt('issuing')}</div>}
     </main>
   );
+}
+
+/** "A-012" as a voice reads it: "A 12" (no hyphen, no leading zeros). */
+function spokenNumber(display: string): string {
+  const m = /^([A-Za-z]+)-?0*(\d+)$/.exec(display);
+  return m ? `${m[1]} ${m[2]}` : display;
+}
+
+/** Header/footer on the browser receipt: Japanese, and the resident's language beside it when it differs. */
+function receiptText(text: Partial<Record<Lang, string>> & { ja: string }, lang: Lang): string {
+  const own = plainText(pick(text, lang));
+  return own && own !== text.ja ? `${text.ja}\n${own}` : text.ja;
 }
 
 /** The language a configured text is shown in (pick falls back to Japanese), for line breaking. */
@@ -393,12 +421,13 @@ function nameLang(text: Partial<Record<Lang, string>>, lang: Lang): string {
 function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; lang: Lang; onDone: () => void; serverPrinter: boolean; token: string }) {
   const { ticket, snapshot, lang, onDone } = props;
   const { t } = useTranslation();
+  const { rt, tp } = useRt();
   const [left, setLeft] = useState(RETURN_S);
   const [qrData, setQrData] = useState<string | null>(null);
   const [printState, setPrintState] = useState<'idle' | 'printing' | 'failed' | 'done'>('idle');
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const printed = useRef(false);
-  const url = `${location.origin}/t/${ticket.token}`;
+  const url = `${location.origin}/t/${ticket.token}?lang=${lang}`; // the phone page opens in the ticket's language
   const service = snapshot.services.find((s) => s.id === ticket.serviceId);
   const tz = snapshot.office.timezone;
   const issuedAt = new Intl.DateTimeFormat('ja-JP', { timeZone: tz, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(ticket.issuedAt);
@@ -422,7 +451,14 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
     if (props.serverPrinter) {
       printed.current = true;
       setPrintState('printing');
-      api('POST', `/api/print/tickets/${ticket.token}`, {}, { device: props.token })
+      // Chinese, Korean, Vietnamese and やさしいにほんご (furigana) go to the Shift_JIS printer as an image drawn here.
+      let body: { raster?: ReturnType<typeof renderRaster> } = {};
+      try {
+        if (RASTER_LANGS.has(lang)) body = { raster: renderRaster(residentLines((k, o) => t(k, o as never), lang, ticket, service ? pick(service.name, lang) : '', snapshot.office.texts), lang) };
+      } catch {
+        body = {}; // no canvas: the server prints Japanese and English
+      }
+      api('POST', `/api/print/tickets/${ticket.token}`, body, { device: props.token })
         .then(() => setPrintState('done'))
         .catch(() => setPrintState('failed'));
     } else if (BROWSER_PRINT && qrData) {
@@ -432,56 +468,64 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
   }, [props.serverPrinter, props.token, ticket.token, qrData]);
 
   const ahead = ticket.estimate.ahead;
+  useEffect(() => say(tp('voice.ticket', { number: spokenNumber(ticket.display), service: service ? pick(service.name, lang) : '' }), lang), [ticket.ticketId]);
+  const texts = snapshot.office.texts;
+  const receiptName = service ? pick(service.name, lang) : '';
   return (
     <main className="kiosk k-ticket" onClick={onDone} data-testid="ticket-screen" lang={lang === 'ja-easy' ? 'ja' : lang}>
       <section className="k-ticket-card" aria-live="polite">
         <div className="k-ticket-main">
-        <p className="k-ticket-label">{t('yourNumber')}</p>
-        <p className="k-ticket-number" data-testid="ticket-number">{ticket.display}</p>
-        {ticket.priority && <p className="k-ticket-priority">{t('priorityBadge')}</p>}
-        <p className="k-ticket-service" data-testid="ticket-service">{service ? `${service.prefix}　${pick(service.name, lang)}` : ticket.serviceId}</p>
+        <TicketText text={texts?.ticketHeader} lang={lang} testId="ticket-header" />
+        <p className="k-ticket-label" id="k-ticket-label">{rt('yourNumber')}</p>
+        <p className="k-ticket-number" data-testid="ticket-number" aria-labelledby="k-ticket-label k-ticket-number" id="k-ticket-number">{ticket.display}</p>
+        {ticket.priority && <p className="k-ticket-priority">{rt('priorityBadge')}</p>}
+        <p className="k-ticket-service" data-testid="ticket-service">{service ? <>{service.prefix}　<Jx text={pick(service.name, lang)} lang={nameLang(service.name, lang)} /></> : ticket.serviceId}</p>
         <dl className="k-ticket-facts">
           <div>
-            <dt className="sr-only">{t('ahead', { count: ahead })}</dt>
-            <dd data-testid="ticket-ahead">{ahead === 0 ? t('aheadNone') : t('ahead', { count: ahead })}</dd>
+            <dt className="sr-only">{tp('ahead', { count: ahead })}</dt>
+            <dd data-testid="ticket-ahead">{ahead === 0 ? rt('aheadNone') : rt('ahead', { count: ahead })}</dd>
           </div>
           <div>
-            <dt>{t('waitEstimate')}</dt>
-            <dd data-testid="ticket-estimate">{estimateText(t, ticket.estimate)}</dd>
+            <dt>{rt('waitEstimate')}</dt>
+            <dd data-testid="ticket-estimate"><Jx text={estimateText(t, ticket.estimate)} lang={lang} /></dd>
           </div>
         </dl>
-        <p className="k-ticket-hint">{t('callHint')}</p>
+        <p className="k-ticket-hint">{rt('callHint')}</p>
+        <TicketText text={texts?.ticketFooter} lang={lang} testId="ticket-footer" />
         </div>
         <div className="k-ticket-side">
         <div className="k-ticket-qr">
           <canvas ref={canvasRef} data-testid="ticket-qr" width={320} height={320} aria-label={url} />
-          <p>{t('scanQr')}</p>
+          <p>{rt('scanQr')}</p>
         </div>
-        {printState === 'printing' && <p className="k-small" role="status">{t('printing')}</p>}
-        {printState === 'failed' && <p className="k-banner k-banner-refused" role="alert">{t('printFailed')}</p>}
+        {printState === 'printing' && <p className="k-small" role="status">{rt('printing')}</p>}
+        {printState === 'failed' && <p className="k-banner k-banner-refused" role="alert">{rt('printFailed')}</p>}
         <div className="k-ticket-actions">
           {BROWSER_PRINT && (
-            <button type="button" className="k-secondary" onClick={(e) => { e.stopPropagation(); window.print(); }}>{t('print')}</button>
+            <button type="button" className="k-secondary" onClick={(e) => { e.stopPropagation(); window.print(); }}>{rt('print')}</button>
           )}
-          <button type="button" className="k-primary" onClick={onDone} autoFocus data-testid="back">{t('back')}</button>
+          <button type="button" className="k-primary" onClick={onDone} autoFocus data-testid="back">{rt('back')}</button>
         </div>
-        <p className="k-small" data-testid="countdown">{t('autoBack', { seconds: Math.max(0, left) })}</p>
+        <p className="k-small" data-testid="countdown">{rt('autoBack', { seconds: Math.max(0, left) })}</p>
         </div>
       </section>
 
       {/* Only this part prints: an 80 mm receipt (see kiosk.css @page). */}
       <section className="receipt" aria-hidden="true" data-testid="receipt">
+        {texts?.ticketHeader && <p className="r-line r-header" data-testid="receipt-header">{receiptText(texts.ticketHeader, lang)}</p>}
         <p className="r-office">{snapshot.office.name.ja}</p>
         <p className="r-label">番号札 / Ticket</p>
         <p className="r-number">{ticket.display}</p>
         {ticket.priority && <p className="r-line">［優先受付］</p>}
         <p className="r-service">{service ? pick(service.name, 'ja') : ''}</p>
-        {lang !== 'ja' && service && <p className="r-line">{pick(service.name, lang)}</p>}
+        {lang !== 'ja' && service && plainText(receiptName) !== pick(service.name, 'ja') && <p className="r-line" lang={nameLang(service.name, lang)}><Jx text={receiptName} lang={nameLang(service.name, lang)} /></p>}
         <p className="r-line">あなたの前に {ahead}人</p>
         <p className="r-line">待ち時間の目安：{estimateText(i18next.getFixedT('ja'), ticket.estimate)}</p>
         <p className="r-line">表示盤に番号が出たら、表示された窓口へお越しください。</p>
         {qrData && <img className="r-qr" src={qrData} alt="" />}
         <p className="r-line">スマートフォンで呼出状況を確認できます</p>
+        {lang !== 'ja' && <p className="r-line" lang={lang === 'ja-easy' ? 'ja' : lang}>{rt('yourNumber')} {ticket.display} · {rt('ahead', { count: ahead })} · <Jx text={estimateText(t, ticket.estimate)} lang={lang} /></p>}
+        {texts?.ticketFooter && <p className="r-line r-footer" data-testid="receipt-footer">{receiptText(texts.ticketFooter, lang)}</p>}
         <p className="r-line">{issuedAt}</p>
       </section>
     </main>

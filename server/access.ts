@@ -77,6 +77,7 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/plan/offices/:officeId/crowding/versions', roles: MANAGERS, example: '/api/plan/offices/{office}/crowding/versions' },
   { method: 'POST', path: '/api/plan/offices/:officeId/crowding/publish', roles: MANAGERS, example: '/api/plan/offices/{office}/crowding/publish' },
   { method: 'GET', path: '/api/public/offices/:officeId/crowding', roles: ANYONE, example: '/api/public/offices/{office}/crowding' },
+  { method: 'GET', path: '/api/admin/offices/:officeId/translations', roles: ADMINS, example: '/api/admin/offices/{office}/translations' },
   { method: 'GET', path: '/api/offices/:officeId/snapshot', roles: STAFF, example: '/api/offices/{office}/snapshot' },
   { method: 'GET', path: '/api/device/me', roles: DEVICES, example: '/api/device/me' },
   { method: 'PUT', path: '/api/offices/:officeId/ticker', roles: MANAGERS, example: '/api/offices/{office}/ticker' },

@@ -20,6 +20,7 @@ export function loadRouters(ctx: AppContext): Router[] {
     lazy(ctx, ['/api/admin/history'], async () => (await import('./history/router.js')).historyRouter), // issue 14: history import
     // busy-season planning (issue 12): the simulator and forecast load with the first planning or crowding request
     lazy(ctx, ['/api/plan/', /^\/api\/public\/offices\/[^/]+\/crowding/], async () => (await import('./plan/router.js')).planRouter),
+    lazy(ctx, [/^\/api\/admin\/offices\/[^/]+\/translations$/], async () => (await import('./admin/translations.js')).translationsRouter), // issue 15: missing translations
   ];
 }
 

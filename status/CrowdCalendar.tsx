@@ -12,7 +12,11 @@ import './crowd.css';
  * best avoided. Nothing is shown while no calendar is published.
  */
 
+import type { Lang as ResidentLang } from '../common/types.js';
+
+/** The calendar's own texts are in Japanese and English; the other resident languages read the English (the catalogue does not carry them yet). */
 type Lang = 'ja' | 'en';
+const own = (l: ResidentLang): Lang => (l === 'ja' || l === 'ja-easy' ? 'ja' : 'en');
 const WD_JA = ['月', '火', '水', '木', '金', '土', '日'];
 const WD_EN = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const T = {
@@ -69,10 +73,10 @@ function Legend(props: { lang: Lang }) {
 }
 
 /** The section on the status page (phone first). */
-export function CrowdSection(props: { officeId: string; lang: Lang }) {
+export function CrowdSection(props: { officeId: string; lang: ResidentLang }) {
+  const lang = own(props.lang);
   const cal = useCrowdCalendar(props.officeId);
   if (!cal) return null;
-  const { lang } = props;
   const wd = lang === 'ja' ? WD_JA : WD_EN;
   return (
     <section className="s-card cc" aria-labelledby="crowd-h" data-testid="crowd-calendar">
@@ -96,12 +100,13 @@ export function CrowdSection(props: { officeId: string; lang: Lang }) {
 }
 
 /** The printable page: weeks as rows, Monday–Friday columns (Saturday/Sunday only when a day is open). */
-export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText; lang: Lang; size: 'A4' | 'A3' }) {
+export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText; lang: ResidentLang | (() => ResidentLang); size: 'A4' | 'A3' }) {
+  const lang = own(typeof props.lang === 'function' ? props.lang() : props.lang);
   const cal = useCrowdCalendar(props.officeId);
   const [name, setName] = useState<string>('');
   useEffect(() => {
     api<{ id: string; name: LocalizedText }[]>('GET', '/api/public/offices')
-      .then((list) => setName(pick(list.find((o) => o.id === props.officeId)?.name ?? { ja: '' }, props.lang)))
+      .then((list) => setName(pick(list.find((o) => o.id === props.officeId)?.name ?? { ja: '' }, lang)))
       .catch(() => undefined);
   }, [props.officeId]);
   useEffect(() => {
@@ -112,7 +117,6 @@ export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText
     return () => style.remove();
   }, [props.size]);
   if (!cal) return <main className="cc-print"><p>…</p></main>;
-  const { lang } = props;
   const wd = lang === 'ja' ? WD_JA : WD_EN;
   const weekend = cal.days.some((d) => d.open && weekdayIndex(d.date) >= 5);
   const cols = weekend ? 7 : 5;

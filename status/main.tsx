@@ -1,4 +1,4 @@
-import { StrictMode, useEffect, useRef, useState } from 'react';
+import { StrictMode, useEffect, useRef, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import '../web/base.css';
@@ -7,9 +7,16 @@ import { api, ApiError } from '../web/api.js';
 import { useLiveOffice } from '../web/socket.js';
 import { i18next, initI18n, pick } from '../web/i18n.js';
 import { estimateText } from '../web/estimate.js';
-import type { CallRecord, PublicSnapshot, TicketStatus } from '../common/index.js';
+import type { CallRecord, Lang, PublicSnapshot, TicketStatus } from '../common/index.js';
 import { STATUS_CATALOGUE } from './i18n.js';
 import { CrowdPrint, CrowdSection } from './CrowdCalendar.js';
+import { initialLang, langFromAddress, LangSelect, useLang } from './lang.js';
+import { Jx, useRt } from '../web/catalog/Text.js';
+import { plainText } from '../web/catalog/ruby.js';
+import { CalendarNotice } from '../web/calendar-notice.js';
+import '../web/catalog/catalog.css';
+import './a11y.css';
+
 
 /**
  * The public phone pages (mobile-first, 360 px wide and up), no sign-in, no personal data:
@@ -21,53 +28,39 @@ import { CrowdPrint, CrowdSection } from './CrowdCalendar.js';
  * so hundreds of phones do not ask in the same millisecond, and polls if the socket is down.
  */
 
-type UiLang = 'ja' | 'en';
-const LANG_KEY = 'madoguchi.statusLang';
-const initialLang: UiLang = ((): UiLang => {
-  const saved = localStorage.getItem(LANG_KEY);
-  if (saved === 'ja' || saved === 'en') return saved;
-  const q = new URLSearchParams(location.search).get('lang');
-  if (q === 'ja' || q === 'en') return q;
-  return navigator.language.toLowerCase().startsWith('ja') ? 'ja' : 'en';
-})();
-initI18n(STATUS_CATALOGUE, initialLang);
+/** "A-012" as a screen reader should say it: "A 12". */
+function spokenNumber(display: string): string {
+  const m = /^([A-Za-z]+)-?0*(\d+)$/.exec(display);
+  return m ? `${m[1]} ${m[2]}` : display;
+}
+
+const startLang = initialLang();
+initI18n(STATUS_CATALOGUE, startLang);
 
 /** Spread the refetches of many phones over this window after a change (ms). */
 const REFETCH_JITTER_MS = [150, 1200] as const;
 const POLL_MS = 15_000;
 
-function useLang(): [UiLang, () => void] {
-  const [lang, setLang] = useState<UiLang>(initialLang);
-  const toggle = () => {
-    const next: UiLang = lang === 'ja' ? 'en' : 'ja';
-    localStorage.setItem(LANG_KEY, next);
-    setLang(next);
-    void i18next.changeLanguage(next);
-  };
-  return [lang, toggle];
-}
-
 function hhmm(ms: number, tz: string): string {
   return new Intl.DateTimeFormat('ja-JP', { timeZone: tz, hour: '2-digit', minute: '2-digit' }).format(ms);
 }
 
-function TopBar(props: { lang: UiLang; toggle: () => void; title: string; sub?: string }) {
-  const { t } = useTranslation();
+function TopBar(props: { lang: Lang; setLang: (l: Lang) => void; title: ReactNode; sub?: ReactNode }) {
   return (
     <header className="s-top">
       <div>
         <h1>{props.title}</h1>
         {props.sub && <p className="s-sub">{props.sub}</p>}
       </div>
-      <button type="button" className="s-lang" onClick={props.toggle} lang={props.lang === 'ja' ? 'en' : 'ja'} data-testid="lang-toggle">{t('switchLang')}</button>
+      <LangSelect lang={props.lang} onChange={props.setLang} />
     </header>
   );
 }
 
 function LiveMark(props: { connected: boolean; now?: number; tz?: string }) {
-  const { t } = useTranslation();
-  if (!props.connected) return <p className="s-offline" role="status" data-testid="offline">{t('offline')}</p>;
-  return <p className="s-live" role="status">● {t('live')}{props.now && props.tz ? ` · ${t('updated', { time: hhmm(props.now, props.tz) })}` : ''}</p>;
+  const { rt } = useRt();
+  if (!props.connected) return <p className="s-offline" role="status" data-testid="offline">{rt('offline')}</p>;
+  return <p className="s-live" role="status">● {rt('live')}{props.now && props.tz ? <> · {rt('updated', { time: hhmm(props.now, props.tz) })}</> : ''}</p>;
 }
 
 /** Newest first, one line per number (a recall moves it to the top). */
@@ -85,28 +78,30 @@ function latestCalls(calls: CallRecord[], n: number): CallRecord[] {
 
 function OfficePage(props: { officeId: string }) {
   const { t } = useTranslation();
-  const [lang, toggle] = useLang();
+  const { rt } = useRt();
+  const [lang, setLang] = useLang(startLang);
   const live = useLiveOffice<PublicSnapshot>(props.officeId);
   const snap = live.snapshot;
-  if (!snap) return <main className="s-page"><p>{t('loading')}</p><LiveMark connected={live.connected} /></main>;
+  if (!snap) return <main className="s-page"><p>{rt('loading')}</p><LiveMark connected={live.connected} /></main>;
   const tz = snap.office.timezone;
   const services = snap.services.filter((s) => s.kioskVisible);
   const open = snap.counters.filter((c) => c.state !== 'closed');
   const calls = latestCalls(snap.recentCalls, 6);
-  const hours = snap.office.hours;
+  const hours = snap.office.today?.hours ?? snap.office.hours;
   return (
     <main className="s-page">
-      <TopBar lang={lang} toggle={toggle} title={`${pick(snap.office.name, lang)} ${t('title')}`} sub={hours ? t('hours', { open: hours.open, close: hours.close }) : undefined} />
+      <TopBar lang={lang} setLang={setLang} title={<>{pick(snap.office.name, lang)} {rt('title')}</>} sub={hours && snap.office.today?.open !== false ? rt('hours', { open: hours.open, close: hours.close }) : undefined} />
       <LiveMark connected={live.connected} now={snap.now} tz={tz} />
+      <CalendarNotice today={snap.office.today} lang={lang} className="s-card s-notice" />
 
       <section className="s-card" aria-labelledby="calls-h">
-        <h2 id="calls-h">{t('recentCalls')}</h2>
-        {calls.length === 0 ? <p className="s-muted">{t('noCalls')}</p> : (
+        <h2 id="calls-h">{rt('recentCalls')}</h2>
+        {calls.length === 0 ? <p className="s-muted">{rt('noCalls')}</p> : (
           <ol className="s-calls" data-testid="recent-calls">
             {calls.map((c, i) => (
               <li key={c.callId} className={i === 0 ? 's-call-latest' : ''}>
                 <span className="s-call-num">{c.display}</span>
-                <span className="s-call-to">→ {t('callTo', { counter: c.counterLabel })}</span>
+                <span className="s-call-to">→ {rt('callTo', { counter: c.counterLabel })}</span>
               </li>
             ))}
           </ol>
@@ -114,21 +109,22 @@ function OfficePage(props: { officeId: string }) {
       </section>
 
       <section className="s-card" aria-labelledby="wait-h">
-        <h2 id="wait-h">{t('waitingTitle')}</h2>
+        <h2 id="wait-h">{rt('waitingTitle')}</h2>
         <ul className="s-services" data-testid="services">
           {services.map((s) => (
             <li key={s.id} data-service={s.id}>
               <span className="s-prefix" aria-hidden="true">{s.prefix}</span>
               <span className="s-svc">
-                <span className="s-svc-name">{pick(s.name, lang)}</span>
+                <span className="s-svc-name"><Jx text={pick(s.name, lang)} lang={s.name[lang] ? lang : 'ja'} /></span>
                 {s.refusal ? (
-                  <span className="s-refusal">{t(`refusal.${s.refusal}`)}{s.waiting > 0 ? ` · ${t('waiting', { count: s.waiting })}` : ''}</span>
+                  <span className="s-refusal">{rt(`refusal.${s.refusal}`)}{s.waiting > 0 ? <> · {rt('waiting', { count: s.waiting })}</> : ''}</span>
                 ) : (
                   <span className="s-svc-state">
-                    <strong data-testid={`waiting-${s.id}`}>{t('waiting', { count: s.waiting })}</strong>
-                    <span className={s.estimate.lowMin === null ? 'is-none' : ''}>{estimateText(t, s.estimate)}</span>
+                    <strong data-testid={`waiting-${s.id}`}>{rt('waiting', { count: s.waiting })}</strong>
+                    <span className={s.estimate.lowMin === null ? 'is-none' : ''}><Jx text={estimateText(t, s.estimate)} lang={lang} /></span>
                   </span>
                 )}
+                {s.hours && <span className="s-svc-hours s-small" data-testid={`hours-${s.id}`}>{rt('serviceHours', { open: s.hours.open, close: s.hours.close })}</span>}
               </span>
             </li>
           ))}
@@ -136,13 +132,13 @@ function OfficePage(props: { officeId: string }) {
       </section>
 
       <section className="s-card" aria-labelledby="counters-h">
-        <h2 id="counters-h">{t('countersTitle')} <span className="s-muted s-small">{t('countersOpen', { open: open.filter((c) => c.state === 'open').length, total: snap.counters.length })}</span></h2>
-        {open.length === 0 ? <p className="s-muted">{t('noCounters')}</p> : (
+        <h2 id="counters-h">{rt('countersTitle')} <span className="s-muted s-small">{rt('countersOpen', { open: open.filter((c) => c.state === 'open').length, total: snap.counters.length })}</span></h2>
+        {open.length === 0 ? <p className="s-muted">{rt('noCounters')}</p> : (
           <ul className="s-counters" data-testid="counters">
             {open.map((c) => (
               <li key={c.id} className={c.state === 'paused' ? 'is-paused' : ''}>
                 <span className="s-counter-label">{pick(c.name, lang)}</span>
-                <span className="s-counter-now">{c.state === 'paused' ? t('counterPaused') : c.current ? c.current.display : t('counterIdle')}</span>
+                <span className="s-counter-now">{c.state === 'paused' ? <><span aria-hidden="true">⏸ </span>{rt('counterPaused')}</> : c.current ? c.current.display : rt('counterIdle')}</span>
               </li>
             ))}
           </ul>
@@ -183,7 +179,8 @@ async function findOfficeOf(serviceId: string): Promise<string | null> {
 
 function TicketPage(props: { token: string }) {
   const { t } = useTranslation();
-  const [lang, toggle] = useLang();
+  const { rt, tp } = useRt();
+  const [lang, setLang] = useLang(startLang);
   const [status, setStatus] = useState<TicketStatus | null>(null);
   const [notFound, setNotFound] = useState(false);
   const [officeId, setOfficeId] = useState<string | null>(null);
@@ -208,7 +205,11 @@ function TicketPage(props: { token: string }) {
   };
 
   useEffect(() => {
-    void load().then((s) => s && findOfficeOf(s.service.id).then(setOfficeId).catch(() => undefined));
+    void load().then((s) => {
+      // No language in the address and none chosen on this phone: the ticket's own language.
+      if (s?.lang && !langFromAddress && !localStorage.getItem('madoguchi.statusLang') && s.lang !== lang) setLang(s.lang);
+      if (s) void findOfficeOf(s.service.id).then(setOfficeId).catch(() => undefined);
+    });
   }, [props.token]);
 
   // Refetch when the office changes (spread over a short random delay).
@@ -270,62 +271,67 @@ function TicketPage(props: { token: string }) {
   if (notFound) {
     return (
       <main className="s-page">
-        <TopBar lang={lang} toggle={toggle} title={t('title')} />
-        <p className="s-card s-warn" role="alert" data-testid="not-found">{t('ticketNotFound')}</p>
-        <p><a href="/status/">{t('officeStatus')}</a></p>
+        <TopBar lang={lang} setLang={setLang} title={rt('title')} />
+        <p className="s-card s-warn" role="alert" data-testid="not-found">{rt('ticketNotFound')}</p>
+        <p><a href="/status/">{rt('officeStatus')}</a></p>
       </main>
     );
   }
-  if (!status) return <main className="s-page"><p>{t('loading')}</p></main>;
+  if (!status) return <main className="s-page"><p>{rt('loading')}</p></main>;
 
   const tz = snap?.office.timezone ?? 'Asia/Tokyo';
+  // One sentence for screen readers that changes when the state does (the number, then where to go).
+  const srState = status.state === 'called' ? `${tp('calledTitle')}. ${plainText(String(t('calledAt', { counter: status.counter ? pick(status.counter.name, lang) : '' })))}` : status.state === 'waiting' && status.estimate ? (status.estimate.ahead === 0 ? tp('aheadNone') : tp('ahead', { count: status.estimate.ahead })) : '';
   const counterName = status.counter ? pick(status.counter.name, lang) : '';
   // The sentence around the counter's name, which is shown larger ("<3番窓口>へお越しください").
-  const [calledPre = '', calledPost = ''] = t('calledAt', { counter: '\u0000' }).split('\u0000');
+  const [calledPre = '', calledPost = ''] = String(t('calledAt', { counter: '\u0000' })).split('\u0000');
   return (
     <main className={`s-page s-ticket is-${status.state}`} data-state={status.state} data-testid="ticket-page">
-      <TopBar lang={lang} toggle={toggle} title={snap ? `${pick(snap.office.name, lang)}` : t('title')} sub={t('issued', { time: hhmm(status.issuedAt, tz) })} />
+      <TopBar lang={lang} setLang={setLang} title={snap ? `${pick(snap.office.name, lang)}` : rt('title')} sub={rt('issued', { time: hhmm(status.issuedAt, tz) })} />
+      {snap && <CalendarNotice today={snap.office.today} lang={lang} className="s-card s-notice" />}
       {officeId && <LiveMark connected={live.connected} />}
 
       {status.state === 'called' && (
         <section className="s-called" role="alert" data-testid="called">
-          <p className="s-called-title">{t('calledTitle')}</p>
+          <p className="s-called-title">{rt('calledTitle')}</p>
           {status.counter && (
             <p className="s-called-where">
-              {calledPre}<strong className="s-called-counter" data-testid="called-counter">{counterName}</strong>{calledPost}
+              <Jx text={calledPre} lang={lang} /><strong className="s-called-counter" data-testid="called-counter">{counterName}</strong><Jx text={calledPost} lang={lang} />
             </p>
           )}
         </section>
       )}
 
       <section className="s-card s-mine">
-        <p className="s-label">{t('yourNumber')}</p>
-        <p className="s-number" data-testid="my-number">{status.display}</p>
-        <p className="s-service">{pick(status.service.name, lang)}</p>
+        <p className="s-label" aria-hidden="true">{rt('yourNumber')}</p>
+        <p className="s-number" data-testid="my-number" aria-hidden="true">{status.display}</p>
+        <p className="sr-only" data-testid="my-number-sr">{tp('srNumber', { number: spokenNumber(status.display) })}</p>
+        <p className="s-service"><Jx text={pick(status.service.name, lang)} lang={status.service.name[lang] ? lang : 'ja'} /></p>
+        <p className="sr-only" role="status" aria-live="polite" data-testid="sr-state">{srState}</p>
         {status.state === 'waiting' && status.estimate && (
           <>
-            <p className="s-ahead" data-testid="ahead">{status.estimate.ahead === 0 ? t('aheadNone') : t('ahead', { count: status.estimate.ahead })}</p>
-            <p className="s-est"><span className="s-muted">{t('waitEstimate')}</span> <strong data-testid="estimate">{estimateText(t, status.estimate)}</strong></p>
+            <p className="s-ahead" data-testid="ahead">{status.estimate.ahead === 0 ? rt('aheadNone') : rt('ahead', { count: status.estimate.ahead })}</p>
+            <p className="s-est"><span className="s-muted">{rt('waitEstimate')}</span> <strong data-testid="estimate"><Jx text={estimateText(t, status.estimate)} lang={lang} /></strong></p>
           </>
         )}
-        {status.state === 'serving' && <p className="s-ahead" data-testid="serving">{t('serving', { counter: counterName })}</p>}
-        {status.state === 'held' && <p className="s-ahead">{t('held')}</p>}
-        {status.state === 'done' && <p className="s-done" data-testid="outcome">{t(`done.${status.outcome ?? 'served'}`)}</p>}
+        {status.state === 'serving' && <p className="s-ahead" data-testid="serving">{rt('serving', { counter: counterName })}</p>}
+        {status.state === 'held' && <p className="s-ahead">{rt('held')}</p>}
+        {status.state === 'done' && <p className="s-done" data-testid="outcome">{rt(`done.${status.outcome ?? 'served'}`)}</p>}
       </section>
 
       {(status.state === 'waiting' || status.state === 'held') && (
         <section className="s-card">
-          <p className="s-muted">{t('keepOpen')}</p>
-          <button type="button" className="s-sound" onClick={enableSound} aria-pressed={soundOn} data-testid="sound">{soundOn ? t('soundEnabled') : t('soundOn')}</button>
+          <p className="s-muted">{rt('keepOpen')}</p>
+          <button type="button" className="s-sound" onClick={enableSound} aria-pressed={soundOn} data-testid="sound">{soundOn ? rt('soundEnabled') : rt('soundOn')}</button>
         </section>
       )}
-      <p className="s-footer"><a href={officeId ? `/status/?office=${encodeURIComponent(officeId)}` : '/status/'}>{t('officeStatus')}</a></p>
+      <p className="s-footer"><a href={officeId ? `/status/?office=${encodeURIComponent(officeId)}&lang=${lang}` : '/status/'}>{rt('officeStatus')}</a></p>
     </main>
   );
 }
 
 function OfficeChooser() {
-  const { t } = useTranslation();
+  const { rt } = useRt();
   const wanted = new URLSearchParams(location.search).get('office');
   const [officeId, setOfficeId] = useState<string | null>(wanted);
   const [missing, setMissing] = useState(false);
@@ -338,8 +344,8 @@ function OfficeChooser() {
       .then((list) => (list[0] ? setOfficeId(list[0].id) : setMissing(true)))
       .catch(() => setMissing(true));
   }, [wanted]);
-  if (missing) return <main className="s-page"><p role="alert">{t('noOffice')}</p></main>;
-  if (!officeId) return <main className="s-page"><p>{t('loading')}</p></main>;
+  if (missing) return <main className="s-page"><p role="alert">{rt('noOffice')}</p></main>;
+  if (!officeId) return <main className="s-page"><p>{rt('loading')}</p></main>;
   return <OfficePage officeId={officeId} />;
 }
 

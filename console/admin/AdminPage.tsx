@@ -12,9 +12,12 @@ import { DevicesAdmin } from './DevicesAdmin.js';
 import { SeasonsAdmin } from './SeasonsAdmin.js';
 import { AuditAdmin } from './AuditAdmin.js';
 import { HistoryAdmin } from './HistoryAdmin.js';
+import { CalendarAdmin } from './CalendarAdmin.js';
+import { setupLangAdminI18n } from './lang-i18n.js';
 import './admin.css';
 
 setupAdminI18n();
+setupLangAdminI18n();
 
 export interface DeviceView { id: string; kind: 'kiosk' | 'display'; name: string; createdAt: number; revokedAt: number | null; pairingPath: string | null }
 export interface SeasonView { id: number; officeId: string | null; year: number; startDay: string; endDay: string }
@@ -26,7 +29,7 @@ export interface OfficeConfig {
   busySeasons: SeasonView[];
 }
 
-const TABS = ['office', 'services', 'counters', 'staff', 'devices', 'seasons', 'history', 'audit'] as const;
+const TABS = ['office', 'services', 'counters', 'staff', 'devices', 'seasons', 'calendar', 'history', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
 /**
@@ -94,6 +97,7 @@ export function AdminPage({ staff }: { staff: StaffInfo }) {
           {tab === 'devices' && <DevicesAdmin config={config} onSaved={reload} />}
           {tab === 'seasons' && <SeasonsAdmin config={config} me={staff} onSaved={reload} />}
           {tab === 'history' && <HistoryAdmin key={config.office.id} config={config} />}
+          {tab === 'calendar' && <CalendarAdmin key={config.office.id} config={config} />}
           {tab === 'audit' && <AuditAdmin officeId={config.office.id} />}
         </section>
       )}

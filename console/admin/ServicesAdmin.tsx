@@ -2,15 +2,18 @@ import { useState, type FormEvent } from 'react';
 import type { LocalizedText, Service } from '../../common/types.js';
 import type { OfficeConfig } from './AdminPage.js';
 import { adminApi, Field, LocalizedFields, numOrNull, Status, useSave, useT } from './common.js';
+import { TranslationWarnings } from './TranslationWarnings.js';
 
 type Draft = {
   prefix: string; name: LocalizedText; description: LocalizedText; numberStart: string; numberEnd: string; dailyCap: string;
   targetWaitMin: string; defaultServiceMin: string; kioskVisible: boolean; priorityAllowed: boolean; active: boolean; sortOrder: string;
+  hoursOpen: string; hoursClose: string;
 };
 const draftOf = (s: Service | null, order: number): Draft => ({
   prefix: s?.prefix ?? '', name: s?.name ?? { ja: '' }, description: s?.description ?? { ja: '' }, numberStart: String(s?.numberStart ?? 1), numberEnd: String(s?.numberEnd ?? 999),
   dailyCap: s?.dailyCap?.toString() ?? '', targetWaitMin: String(s?.targetWaitMin ?? 30), defaultServiceMin: String(s?.defaultServiceMin ?? 10),
   kioskVisible: s?.kioskVisible ?? true, priorityAllowed: s?.priorityAllowed ?? true, active: s?.active ?? true, sortOrder: String(s?.sortOrder ?? order),
+  hoursOpen: s?.hours?.open ?? '', hoursClose: s?.hours?.close ?? '',
 });
 
 /** Services: list, add, edit (names in six languages, numbering, caps, targets, kiosk visibility). */
@@ -20,10 +23,10 @@ export function ServicesAdmin({ config, onSaved }: { config: OfficeConfig; onSav
   const nextOrder = Math.max(-1, ...config.services.map((s) => s.sortOrder)) + 1;
   return (
     <div>
-      <p className="adm-note">{t('serviceHoursNote')}</p>
+      <TranslationWarnings officeId={config.office.id} version={config.services} />
       <table className="adm-table">
         <thead>
-          <tr><th>{t('prefix')}</th><th>{t('name')}</th><th>{t('range')}</th><th>{t('dailyCap')}</th><th>{t('targetWaitMin')}</th><th>{t('kioskVisible')}</th><th>{t('active')}</th><th /></tr>
+          <tr><th>{t('prefix')}</th><th>{t('name')}</th><th>{t('range')}</th><th>{t('dailyCap')}</th><th>{t('targetWaitMin')}</th><th>{t('serviceHoursCol')}</th><th>{t('kioskVisible')}</th><th>{t('active')}</th><th /></tr>
         </thead>
         <tbody>
           {config.services.map((s) => (
@@ -33,6 +36,7 @@ export function ServicesAdmin({ config, onSaved }: { config: OfficeConfig; onSav
               <td>{s.numberStart}–{s.numberEnd}</td>
               <td>{s.dailyCap ?? '—'}</td>
               <td>{s.targetWaitMin}</td>
+              <td data-testid={`hours-${s.id}`}>{s.hours ? `${s.hours.open}–${s.hours.close}` : '—'}</td>
               <td>{s.kioskVisible ? t('yes') : t('no')}</td>
               <td>{s.active ? t('yes') : t('no')}</td>
               <td><button type="button" onClick={() => setEditing(s)}>{t('edit')}</button></td>
@@ -65,6 +69,7 @@ function ServiceForm({ officeId, service, order, onDone, onCancel }: { officeId:
     const body = {
       prefix: d.prefix.trim().toUpperCase(), name: d.name, description: d.description, numberStart: Number(d.numberStart), numberEnd: Number(d.numberEnd), dailyCap: numOrNull(d.dailyCap),
       targetWaitMin: Number(d.targetWaitMin), defaultServiceMin: Number(d.defaultServiceMin), kioskVisible: d.kioskVisible, priorityAllowed: d.priorityAllowed, active: d.active, sortOrder: Number(d.sortOrder),
+      hours: d.hoursOpen || d.hoursClose ? { open: d.hoursOpen, close: d.hoursClose } : null,
     };
     const ok = await save.run(() => (service ? adminApi('PATCH', `/api/admin/services/${service.id}`, body) : adminApi('POST', `/api/admin/offices/${officeId}/services`, body)));
     if (ok) onDone();
@@ -83,6 +88,14 @@ function ServiceForm({ officeId, service, order, onDone, onCancel }: { officeId:
         <Field label={t('defaultServiceMin')}><input name="defaultServiceMin" type="number" step="0.5" value={d.defaultServiceMin} onChange={(e) => set('defaultServiceMin', e.target.value)} /></Field>
         <Field label={t('sortOrder')}><input name="sortOrder" type="number" value={d.sortOrder} onChange={(e) => set('sortOrder', e.target.value)} /></Field>
       </div>
+      <fieldset className="adm-localized">
+        <legend>{t('serviceHours')}</legend>
+        <div className="adm-row">
+          <Field label={t('open')}><input name="hoursOpen" type="time" value={d.hoursOpen} onChange={(e) => set('hoursOpen', e.target.value)} /></Field>
+          <Field label={t('close')}><input name="hoursClose" type="time" value={d.hoursClose} onChange={(e) => set('hoursClose', e.target.value)} /></Field>
+        </div>
+        <small className="adm-help">{t('serviceHoursHelp')}</small>
+      </fieldset>
       <div className="adm-row">
         <label className="adm-check"><input type="checkbox" name="kioskVisible" checked={d.kioskVisible} onChange={(e) => set('kioskVisible', e.target.checked)} /> {t('kioskVisible')}</label>
         <label className="adm-check"><input type="checkbox" name="priorityAllowed" checked={d.priorityAllowed} onChange={(e) => set('priorityAllowed', e.target.checked)} /> {t('priorityAllowed')}</label>

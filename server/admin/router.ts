@@ -131,11 +131,12 @@ export function adminRouter(ctx: AppContext): Router {
 
   const writeService = db.prepare(`UPDATE services SET prefix=@prefix, name_json=@name, description_json=@description, number_start=@numberStart, number_end=@numberEnd,
     daily_cap=@dailyCap, target_wait_min=@targetWaitMin, default_service_min=@defaultServiceMin, sort_order=@sortOrder, active=@active, kiosk_visible=@kioskVisible,
-    priority_allowed=@priorityAllowed WHERE id=@id`);
+    priority_allowed=@priorityAllowed, reception_open=@receptionOpen, reception_close=@receptionClose WHERE id=@id`);
   const serviceParams = (id: string, s: Omit<Service, 'id' | 'officeId'>) => ({
     id, prefix: s.prefix, name: JSON.stringify(s.name), description: JSON.stringify(s.description), numberStart: s.numberStart, numberEnd: s.numberEnd,
     dailyCap: s.dailyCap, targetWaitMin: s.targetWaitMin, defaultServiceMin: s.defaultServiceMin, sortOrder: s.sortOrder,
     active: s.active ? 1 : 0, kioskVisible: s.kioskVisible ? 1 : 0, priorityAllowed: s.priorityAllowed ? 1 : 0,
+    receptionOpen: s.hours?.open ?? null, receptionClose: s.hours?.close ?? null,
   });
 
   on(r, 'POST', '/api/admin/offices/:officeId/services', (req) => {

@@ -75,6 +75,8 @@ const serviceFields = {
   priorityAllowed: z.boolean(),
   active: z.boolean(),
   sortOrder: z.int().min(0).max(9999),
+  /** The service's own reception window (issue 15), within the office's hours; null = the office's. */
+  hours: z.strictObject({ open: hhmm, close: hhmm }).refine((h) => h.open < h.close, { message: 'closes before it opens', path: ['close'] }).nullable().optional(),
 };
 
 export const serviceSchema = z

@@ -127,13 +127,13 @@ describe('POST /api/print/tickets/:token', () => {
     const r = await http<{ data: { printed: boolean; bytes: number } }>(srv.url, 'POST', `/api/print/tickets/${t.token}`, {}, { device: srv.kioskToken });
     expect(r.status).toBe(200);
     const bytes = await job;
-    expect(r.body.data).toEqual({ printed: true, bytes: bytes.length });
+    expect(r.body.data).toMatchObject({ printed: true, bytes: bytes.length, image: false, fallback: null });
     expect(has(bytes, Buffer.from('A-002\n'))).toBe(true);
     expect(has(bytes, iconv.encode('転入・転居・転出', 'Shift_JIS'))).toBe(true);
     expect(has(bytes, iconv.encode('あなたの前に 1人', 'Shift_JIS'))).toBe(true);
     expect(has(bytes, iconv.encode('1・2・3番窓口', 'Shift_JIS'))).toBe(true); // counters serving A in the seed
     expect(has(bytes, iconv.encode('2026年3月24日 09:30', 'Shift_JIS'))).toBe(true); // Tokyo time, server TZ is UTC
-    expect(qrPayload(bytes)).toBe(`${srv.url}/t/${t.token}`);
+    expect(qrPayload(bytes)).toBe(`${srv.url}/t/${t.token}?lang=ja`); // the phone page opens in the ticket's language
   });
 
   it('refuses when no printer is configured, an unknown token, or a non-kiosk caller', async () => {

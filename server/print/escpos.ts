@@ -4,7 +4,10 @@ import iconv from 'iconv-lite';
  * A small ESC/POS encoder for 80 mm thermal receipt printers (Epson TM-T88/TM-m30 and the many
  * compatible Japanese models). Japanese text goes out in Shift_JIS with the printer's kanji mode
  * on (`FS C 1` selects Shift_JIS, `FS &` turns kanji mode on); the QR code uses the printer's own
- * `GS ( k` commands, so no raster image is needed. Pure: builds bytes, sends nothing.
+ * `GS ( k` commands. Languages a Shift_JIS printer cannot print as text (Chinese, Korean,
+ * Vietnamese; furigana for やさしいにほんご) go out as a 1-bit raster image (`GS v 0`) that the kiosk
+ * rendered with its own fonts (issue 15); without one, the receipt is Japanese and English text.
+ * Pure: builds bytes, sends nothing.
  */
 
 export const ESC = 0x1b;
@@ -80,6 +83,21 @@ export class EscPos {
       .raw(GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30); // fn 181: print it
   }
 
+  /**
+   * A 1-bit raster image, `GS v 0` (m = 0, normal size): `width` dots (a multiple of 8), `height`
+   * rows, `data` row-major, 1 = black, MSB = leftmost dot. Sent in bands of at most 256 rows so
+   * printers with small buffers take it.
+   */
+  raster(img: RasterImage): this {
+    const rowBytes = img.width / 8;
+    for (let y = 0; y < img.height; y += RASTER_BAND) {
+      const rows = Math.min(RASTER_BAND, img.height - y);
+      this.raw(GS, 0x76, 0x30, 0x00, rowBytes & 0xff, rowBytes >> 8, rows & 0xff, rows >> 8);
+      this.bytes(img.data.subarray(y * rowBytes, (y + rows) * rowBytes));
+    }
+    return this;
+  }
+
   bytes(b: Uint8Array): this {
     this.parts.push(Buffer.from(b));
     return this;
@@ -93,6 +111,18 @@ export class EscPos {
   build(): Buffer {
     return Buffer.concat(this.parts);
   }
+}
+
+/** Rows per `GS v 0` band. */
+export const RASTER_BAND = 256;
+/** Printable width of an 80 mm printer at 203 dpi (dots). */
+export const RASTER_MAX_WIDTH = 576;
+export const RASTER_MAX_HEIGHT = 2400;
+
+export interface RasterImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
 }
 
 /** What a printed ticket says. Every string is already in its final language. */
@@ -113,16 +143,23 @@ export interface ReceiptContent {
   /** Local date and time of issue, formatted. */
   issuedText: string;
   priority: boolean;
+  /** The office's ticket header and footer (admin texts), Shift_JIS-printable lines. */
+  header?: string | null;
+  footer?: string | null;
+  /** The resident's language as an image (zh, ko, vi, やさしいにほんご with furigana), printed under the service name. */
+  raster?: RasterImage | null;
 }
 
 /** The 80 mm receipt (48 half-width columns in font A): Japanese first, the number very large. */
 export function receiptBytes(c: ReceiptContent): Buffer {
   const p = new EscPos().init().align('center');
+  if (c.header) for (const l of c.header.split('\n')) p.line(l);
   p.size(1).bold(true).line(c.officeName).bold(false).line('番号札 / Ticket').feed(1);
   p.size(6, 6).bold(true).line(c.display).size(1).bold(false).feed(1);
   if (c.priority) p.bold(true).line('［優先受付 / Priority］').bold(false);
   p.size(2, 2).bold(true).line(c.serviceName).size(1).bold(false);
-  if (c.serviceNameAlt) p.line(c.serviceNameAlt);
+  if (c.serviceNameAlt && c.serviceNameAlt !== c.serviceName) p.line(c.serviceNameAlt);
+  if (c.raster) p.feed(1).raster(c.raster);
   p.feed(1).align('left');
   p.line(`あなたの前に ${c.ahead}人 / ${c.ahead} ahead of you`);
   p.line(`待ち時間の目安：${c.estimateText}`);
@@ -131,6 +168,7 @@ export function receiptBytes(c: ReceiptContent): Buffer {
   p.feed(1).align('center').qr(c.url, 6, 'M').line();
   p.line('スマートフォンで呼出状況を確認できます');
   p.line('Scan to follow your number').feed(1);
+  if (c.footer) for (const l of c.footer.split('\n')) p.line(l);
   p.line(c.issuedText).cut(3);
   return p.build();
 }

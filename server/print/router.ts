@@ -5,7 +5,8 @@ import type { LocalizedText } from '../../common/types.js';
 import type { AppContext } from '../context.js';
 import { assertOfficeAccess } from '../http/auth.js';
 import { on } from '../http/routes.js';
-import { receiptBytes } from './escpos.js';
+import { RASTER_MAX_HEIGHT, RASTER_MAX_WIDTH, receiptBytes, type RasterImage } from './escpos.js';
+import { inlineReading } from '../../common/ruby.js';
 import { sendToPrinter } from './printer.js';
 
 /**
@@ -15,6 +16,42 @@ import { sendToPrinter } from './printer.js';
  */
 
 const tokenParam = z.string().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/);
+
+/**
+ * Optional body: the resident's language rendered by the kiosk as a 1-bit image (the kiosk has the
+ * fonts for all six languages; the Shift_JIS printer has not), printed with GS v 0.
+ */
+const printBody = z.strictObject({
+  raster: z
+    .strictObject({
+      width: z.int().min(8).max(RASTER_MAX_WIDTH).refine((w) => w % 8 === 0, 'a multiple of 8'),
+      height: z.int().min(1).max(RASTER_MAX_HEIGHT),
+      data: z.base64().max(Math.ceil((RASTER_MAX_WIDTH / 8) * RASTER_MAX_HEIGHT * 4 / 3) + 4),
+    })
+    .nullable()
+    .optional(),
+});
+
+/** Languages whose text a Shift_JIS printer cannot print: they come as an image or not at all. */
+const IMAGE_LANGS = new Set(['zh', 'ko', 'vi']);
+
+function toRaster(r: { width: number; height: number; data: string } | null | undefined): RasterImage | null {
+  if (!r) return null;
+  const data = Buffer.from(r.data, 'base64');
+  if (data.length !== (r.width / 8) * r.height) throw new AppError('INVALID_INPUT', { field: 'raster.data' }, '画像の大きさとデータの長さが合いません。');
+  return { width: r.width, height: r.height, data };
+}
+
+/** An office text for the printer: Japanese, then the resident's line when the printer can print it (English; やさしいにほんご with readings in brackets). */
+function printableText(text: LocalizedText | undefined, lang: string): string | null {
+  const ja = text?.ja?.trim();
+  if (!ja) return null;
+  const own = (text as Record<string, string | undefined>)[lang]?.trim();
+  if (!own || own === ja) return ja;
+  if (lang === 'en') return `${ja}\n${own}`;
+  if (lang === 'ja-easy') return `${ja}\n${inlineReading(own)}`;
+  return ja; // zh, ko, vi: in the image when the kiosk sent one
+}
 
 export interface PrinterConfig {
   host: string;
@@ -58,6 +95,8 @@ export function printRouter(ctx: AppContext): Router {
     const p = req.principal;
     if (p.kind !== 'device') throw new AppError('FORBIDDEN');
     const token = tokenParam.parse(req.params.token);
+    const body = printBody.parse(req.body ?? {});
+    const raster = toRaster(body.raster);
     const row = ctx.db.prepare('SELECT id, office_id, lang, priority FROM tickets WHERE token = ?').get(token) as { id: string; office_id: string; lang: string; priority: number } | undefined;
     if (!row) throw new AppError('TICKET_NOT_FOUND');
     assertOfficeAccess(p, row.office_id);
@@ -72,7 +111,9 @@ export function printRouter(ctx: AppContext): Router {
       .sort((a, b) => a.sortOrder - b.sortOrder)
       .map((c) => c.label);
     const issued = new Intl.DateTimeFormat('ja-JP', { timeZone: office.timezone, year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(status.issuedAt);
-    const alt = row.lang !== 'ja' && row.lang !== 'ja-easy' ? status.service.name.en ?? null : null;
+    // A second service-name line the printer can print: English for en/zh/ko/vi (zh/ko/vi also get the image), readings for やさしいにほんご.
+    const easy = status.service.name['ja-easy'];
+    const alt = row.lang === 'ja' ? null : row.lang === 'ja-easy' ? (easy ? inlineReading(easy) : null) : status.service.name.en ?? null;
     // The receipt prints the estimate the kiosk showed: the one recorded at issue (issue 13), else the live one.
     const recorded = ctx.db.prepare('SELECT est_low_min AS low, est_high_min AS high, est_method AS method FROM steps WHERE ticket_id = ? AND seq = 1').get(row.id) as { low: number | null; high: number | null; method: string | null } | undefined;
     const est = recorded?.method && status.state === 'waiting' && status.steps.length === 1 ? { lowMin: recorded.low, highMin: recorded.high } : status.estimate;
@@ -84,12 +125,15 @@ export function printRouter(ctx: AppContext): Router {
       ahead: status.estimate?.ahead ?? 0,
       estimateText: estimateTextJa(est?.lowMin ?? null, est?.highMin ?? null),
       counterHint: labels.length ? `${labels.join('・')}番窓口` : null,
-      url: `${publicBase(req.get('host'), req.protocol)}/t/${token}`,
+      url: `${publicBase(req.get('host'), req.protocol)}/t/${token}?lang=${row.lang}`,
       issuedText: issued,
       priority: row.priority === 1,
+      header: printableText(office.texts?.ticketHeader, row.lang),
+      footer: printableText(office.texts?.ticketFooter, row.lang),
+      raster: row.lang === 'ja' || row.lang === 'en' ? null : raster,
     });
     await sendToPrinter(printer.host, printer.port, bytes);
-    return { printed: true, bytes: bytes.length };
+    return { printed: true, bytes: bytes.length, image: Boolean(raster) && row.lang !== 'ja' && row.lang !== 'en', fallback: IMAGE_LANGS.has(row.lang) && !raster ? 'ja+en' : null };
   });
 
   return r;

@@ -7,6 +7,7 @@ import { orderKeyFor, pickNext } from './policy.js';
 import { liveOf, type DomainEvent, type OfficeState } from './state.js';
 import { businessDay, endOfBusinessDay } from './time.js';
 import { officeToday, receptionOpen } from '../calendar/reception.js';
+import { serviceOpen } from '../calendar/service-hours.js';
 
 export interface Actor {
   role: ActorRole | 'system';
@@ -84,6 +85,7 @@ function issue(state: OfficeState, p: Command<'ticket:issue'>, ctx: DecideContex
   const fromKiosk = ctx.actor.role === 'kiosk';
   if (!service.active || (fromKiosk && !service.kioskVisible)) throw new AppError('SERVICE_INACTIVE');
   if (fromKiosk && !receptionOpen(state.office, ctx.now)) throw new AppError('OUTSIDE_HOURS', { today: officeToday(state.office, ctx.now) });
+  if (fromKiosk && !serviceOpen(state.office, service, ctx.now)) throw new AppError('OUTSIDE_HOURS', { today: officeToday(state.office, ctx.now), serviceHours: service.hours });
   if (p.priority && fromKiosk && !(state.office.kioskPriority && service.priorityAllowed)) {
     throw new AppError('INVALID_INPUT', { field: 'priority' }, 'この用件では優先受付を選べません。');
   }

@@ -8,13 +8,14 @@ import { pickNext, serviceQueue, waitingCount } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
 import { businessDay } from './time.js';
 import { officeToday, receptionOpen } from '../calendar/reception.js';
+import { serviceOpen } from '../calendar/service-hours.js';
 
 /** Read models built from the state: the public one (no personal data) and the staff one. */
 
 export function serviceRefusal(state: OfficeState, serviceId: string, now: number): PublicService['refusal'] {
   const s = state.services.get(serviceId);
   if (!s || !s.active) return 'SERVICE_INACTIVE';
-  if (!receptionOpen(state.office, now)) return 'OUTSIDE_HOURS';
+  if (!serviceOpen(state.office, s, now)) return 'OUTSIDE_HOURS';
   const day = businessDay(now, state.office.timezone);
   if (s.dailyCap !== null && (state.issuedCount.get(`${day}|${s.id}`) ?? 0) >= s.dailyCap) return 'DAILY_CAP_REACHED';
   const seq = state.numbering.get(`${day}|${s.prefix}`);
@@ -33,7 +34,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
       const waiting = waitingCount(state, s.id);
       return {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
-        kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
+        kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin, hours: s.hours ?? null,
         refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, view, LIST_RUNS),
       };
     });
@@ -176,6 +177,7 @@ export function buildTicketStatus(state: OfficeState, ticketId: string, version:
     display: ticket.display,
     businessDay: ticket.businessDay,
     issuedAt: ticket.issuedAt,
+    lang: ticket.lang,
     service: { id: last.serviceId, name: service?.name ?? { ja: last.serviceId } },
     state: active ? active.state : 'done',
     outcome: active ? null : last.outcome,

@@ -41,6 +41,7 @@ export function serviceFromRow(r: Row): Service {
     active: bool(r.active),
     kioskVisible: bool(r.kiosk_visible),
     priorityAllowed: bool(r.priority_allowed),
+    hours: r.reception_open && r.reception_close ? { open: String(r.reception_open), close: String(r.reception_close) } : null,
   };
 }
 
