@@ -48,6 +48,11 @@ export const ERRORS = {
   DB_READONLY: { status: 503, ja: 'データベースに書き込めません（読み取り専用）。係員・管理者にお知らせください。', en: 'The database is read-only; nothing can be saved. Please tell staff.' },
   DB_IO: { status: 503, ja: 'データベースの読み書きに失敗しました。係員・管理者にお知らせください。', en: 'The database could not be read or written. Please tell staff.' },
   DB_FULL: { status: 503, ja: 'ディスクの空き容量が不足しているため保存できません。係員・管理者にお知らせください。', en: 'The disk is full; nothing can be saved. Please tell staff.' },
+  JOURNEY_NOT_ALLOWED: { status: 409, ja: 'この組み合わせ・順番では受け付けられません。', en: 'These procedures cannot be combined in this order.' },
+  NO_PICKUP_STAGE: { status: 409, ja: 'この用件には交付の段階がありません。', en: 'This service has no pickup stage.' },
+  NOT_PROCESSING: { status: 409, ja: 'この番号は書類作成中ではありません。', en: 'This ticket is not in processing.' },
+  NOTIFY_NOT_OFFERED: { status: 409, ja: 'この庁舎ではこのお知らせ方法を提供していません。', en: 'This office does not offer this kind of notice.' },
+  TICKET_FINISHED: { status: 409, ja: 'この番号札の手続きは終了しています。', en: 'This ticket has finished.' },
   INTERNAL: { status: 500, ja: 'システムエラーが発生しました。', en: 'Internal error.' },
 } as const satisfies Record<string, { status: number; ja: string; en: string }>;
 

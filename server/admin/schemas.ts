@@ -46,6 +46,8 @@ export const officePatchSchema = z.strictObject({
   policy: policySchema.optional(),
   texts: textsSchema.optional(),
   sortOrder: z.int().min(0).max(9999).optional(),
+  /** "Your turn is near" notices (issue 16): e-mail through the SMTP relay, a generic webhook. */
+  notify: z.strictObject({ email: z.boolean().optional(), webhookUrl: z.url({ protocol: /^https?$/ }).max(500).nullable().optional() }).optional(),
 });
 
 export const officeCreateSchema = z.strictObject({
@@ -75,6 +77,10 @@ const serviceFields = {
   priorityAllowed: z.boolean(),
   active: z.boolean(),
   sortOrder: z.int().min(0).max(9999),
+  /** Journeys (issue 16): position in the default order of combinable services; null = not combinable. */
+  journeyRank: z.int().min(0).max(999).nullable().optional(),
+  /** 交付 stage (issue 16): the pickup service a ready ticket joins; null = none. */
+  pickupServiceId: id.nullable().optional(),
 };
 
 export const serviceSchema = z

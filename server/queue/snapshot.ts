@@ -7,6 +7,7 @@ import { cachedEstimateForStep, estimateAtIssue } from './estimate.js';
 import { pickNext, serviceQueue, waitingCount } from './policy.js';
 import { liveOf, type OfficeState } from './state.js';
 import { businessDay, isWithinHours } from './time.js';
+import { journeyFields, pickupsReady, staffPickups, stepVisitFields } from '../visits/views.js';
 
 /** Read models built from the state: the public one (no personal data) and the staff one. */
 
@@ -88,12 +89,13 @@ export function buildPublicSnapshot(state: OfficeState, version: number, now: nu
     counters: publicCounters(state),
     recentCalls,
     noShows: publicNoShows(state, businessDay(now, o.timezone)),
+    pickupsReady: pickupsReady(state, businessDay(now, o.timezone)), // 交付 panel (issue 16)
   };
 }
 
 export function stepView(state: OfficeState, step: Step): StaffStepView {
   const t = state.tickets.get(step.ticketId);
-  return { ...step, display: t?.display ?? '?', priority: t?.priority ?? false, issuedAt: t?.issuedAt ?? step.enqueuedAt };
+  return { ...step, display: t?.display ?? '?', priority: t?.priority ?? false, issuedAt: t?.issuedAt ?? step.enqueuedAt, ...stepVisitFields(state, step) };
 }
 
 export function buildStaffSnapshot(
@@ -142,7 +144,7 @@ export function buildStaffSnapshot(
     };
   });
   const { kind: _kind, counters: _c, ...rest } = pub;
-  return { ...rest, kind: 'staff', counters, waiting, held, policy: state.office.policy, stats: { issuedToday, servedToday, noShowToday, oldestWaitMs } };
+  return { ...rest, kind: 'staff', counters, waiting, held, policy: state.office.policy, stats: { issuedToday, servedToday, noShowToday, oldestWaitMs }, pickups: staffPickups(state) };
 }
 
 /** What the phone page shows for one ticket. */
@@ -167,5 +169,6 @@ export function buildTicketStatus(state: OfficeState, ticketId: string, version:
     estimate,
     steps: steps.map((s) => ({ serviceId: s.serviceId, state: s.state, outcome: s.outcome })),
     version,
+    ...journeyFields(state, ticketId, now, estimate), // whole visit (issue 16)
   };
 }
