@@ -493,6 +493,9 @@ export interface RawStepRow {
   est_high_min: number | null;
   est_point_min: number | null;
   est_method: string | null;
+  /** 交付 stage (issue 16): 'reception' (the 受付 step), 'pickup' (the 交付 step), null otherwise; and the processing time (ready − 書類作成中). */
+  stage?: 'reception' | 'pickup' | null;
+  processing_ms?: number | null;
 }
 
 export const STEP_PAGE = 5000;
@@ -501,7 +504,9 @@ export const STEP_PAGE = 5000;
 export function stepPage(db: DB, officeId: string, lo: number, hi: number, after: { at: number; rowid: number } | null, limit = STEP_PAGE): RawStepRow[] {
   const sql = `SELECT s.rowid AS rowid, s.office_id, t.business_day, t.display, t.priority, t.issued_at, s.seq, s.service_id, s.enqueued_at,
       s.first_called_at, s.last_called_at, s.call_count, s.started_at, s.ended_at, s.outcome, s.state, s.counter_id, s.clerk_id, s.call_reason,
-      s.est_low_min, s.est_high_min, s.est_point_min, s.est_method
+      s.est_low_min, s.est_high_min, s.est_point_min, s.est_method,
+      CASE WHEN t.pickup_json IS NULL THEN NULL WHEN json_extract(t.pickup_json, '$.stepId') = s.id THEN 'pickup' WHEN json_extract(t.pickup_json, '$.fromStepId') = s.id THEN 'reception' END AS stage,
+      CASE WHEN t.pickup_json IS NOT NULL THEN json_extract(t.pickup_json, '$.readyAt') - json_extract(t.pickup_json, '$.processingAt') END AS processing_ms
     FROM steps s JOIN tickets t ON t.id = s.ticket_id
     WHERE s.office_id = ? AND s.enqueued_at >= ? AND s.enqueued_at <= ?${after ? ' AND (s.enqueued_at > ? OR s.rowid > ?)' : ''}
     ORDER BY s.enqueued_at, s.rowid LIMIT ?`;
