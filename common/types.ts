@@ -223,7 +223,10 @@ export interface PublicService {
   /** null when a ticket can be issued now; otherwise why not (an error code). */
   refusal: 'SERVICE_INACTIVE' | 'OUTSIDE_HOURS' | 'DAILY_CAP_REACHED' | 'NUMBER_RANGE_EXHAUSTED' | null;
   waiting: number;
-  estimate: WaitEstimate;
+  estimate: WaitEstimate;  /** Journeys (issue 16): rank in the office's default order of combinable services; null = not combinable. */
+  journeyRank?: number | null;
+  /** 交付 stage (issue 16): the pickup service; null = none. */
+  pickupServiceId?: string | null;
 }
 
 export interface PublicCounter {

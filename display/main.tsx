@@ -7,6 +7,7 @@ import { useLiveOffice } from '../web/socket.js';
 import type { CallRecord, DeviceInfo, Lang, PublicCounter, PublicSnapshot, Whoami } from '../common/index.js';
 import { AnnouncementQueue, announcementText, CallTracker, DEFAULT_ANNOUNCER } from './speech.js';
 import { DisplaySound } from './sound.js';
+import { hasPickups, PickupPanel } from './Pickup.js';
 import { callBoard, LANDSCAPE_MAX_SLOTS, MAX_SLOTS, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
 
 /**
@@ -291,7 +292,9 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
           {noShows.map((n) => <li key={`${n.display}-${n.at}`} className="num">{n.display}</li>)}
           {!noShows.length && <li className="none">—</li>}
         </ol>
+        {hasPickups(snap) ? <PickupPanel snap={snap} /> : (
         <p className="guide" data-testid="noshow-guide" lang={lang}>{NO_SHOW_GUIDE[lang]}{lang === 'ja' && <span className="en"> Please speak to a member of staff</span>}</p>
+        )}
       </section>
 
       <section className="waiting" data-testid="waiting">

@@ -9,6 +9,7 @@ import { i18next, initI18n, pick } from '../web/i18n.js';
 import { estimateText } from '../web/estimate.js';
 import type { CallRecord, PublicSnapshot, TicketStatus } from '../common/index.js';
 import { STATUS_CATALOGUE } from './i18n.js';
+import { JourneyCard, NearNotice } from './Visit.js';
 
 /**
  * The public phone pages (mobile-first, 360 px wide and up), no sign-in, no personal data:
@@ -308,13 +309,15 @@ function TicketPage(props: { token: string }) {
         )}
         {status.state === 'serving' && <p className="s-ahead" data-testid="serving">{t('serving', { counter: counterName })}</p>}
         {status.state === 'held' && <p className="s-ahead">{t('held')}</p>}
-        {status.state === 'done' && <p className="s-done" data-testid="outcome">{t(`done.${status.outcome ?? 'served'}`)}</p>}
+        {status.state === 'done' && status.pickup?.state !== 'processing' && status.pickup?.state !== 'ready' && <p className="s-done" data-testid="outcome">{t(`done.${status.outcome ?? 'served'}`)}</p>}
       </section>
+      <JourneyCard status={status} lang={lang} estimate={(e) => estimateText(t, e)} />
 
       {(status.state === 'waiting' || status.state === 'held') && (
         <section className="s-card">
           <p className="s-muted">{t('keepOpen')}</p>
           <button type="button" className="s-sound" onClick={enableSound} aria-pressed={soundOn} data-testid="sound">{soundOn ? t('soundEnabled') : t('soundOn')}</button>
+          <NearNotice token={props.token} status={status} lang={lang} onNear={alert} />
         </section>
       )}
       <p className="s-footer"><a href={officeId ? `/status/?office=${encodeURIComponent(officeId)}` : '/status/'}>{t('officeStatus')}</a></p>

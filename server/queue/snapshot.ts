@@ -35,6 +35,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
         kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin,
         refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, view, LIST_RUNS),
+        journeyRank: s.journeyRank ?? null, pickupServiceId: s.pickupServiceId ?? null, // issue 16
       };
     });
 }
