@@ -98,7 +98,7 @@ export function JourneyLegs(props: { ticket: IssuedTicket; snapshot: PublicSnaps
           return (
             <li key={id} data-service={id} className={i === 0 ? 'is-current' : undefined}>
               <b>{i + 1}</b> {s ? `${s.prefix} ${pick(s.name, lang)}` : id}
-              <small> {i === 0 ? `${jt('now', lang)}・${props.estimate(ticket.estimate)}` : s ? props.estimate(s.estimate) : ''}</small>
+              <small> {i === 0 ? jt('now', lang) : s ? props.estimate(s.estimate) : ''}</small>
             </li>
           );
         })}
