@@ -32,6 +32,13 @@ const TX = {
   boMark: { ja: '準備完了', en: 'Mark ready' },
   boEmpty: { ja: 'ありません', en: 'None' },
   since: { ja: '経過', en: 'for' },
+  rcTitle: { ja: '受付案内 まとめて発券', en: 'Reception desk — issue a ticket' },
+  rcHelp: { ja: '手続きを順に選んでください（まとめられる手続きのみ、選んだ順に案内します）', en: 'Choose the procedures in order (combinable ones; served in the order chosen)' },
+  rcSingle: { ja: 'ひとつの手続きなら、どの用件も選べます', en: 'A single procedure may be any service' },
+  rcIssue: { ja: '発券', en: 'Issue' },
+  rcClear: { ja: 'やり直す', en: 'Clear' },
+  rcIssued: { ja: '発券しました', en: 'Issued' },
+  rcLink: { ja: 'お客様の呼出状況ページ', en: 'Resident’s status page' },
 } satisfies Record<string, LocalizedText>;
 
 const tx = (k: keyof typeof TX, lang: string) => (lang === 'en' ? TX[k].en ?? TX[k].ja : TX[k].ja);
@@ -133,6 +140,52 @@ export function BackOffice(props: { snap: StaffSnapshot; send: (name: CommandNam
     </main>
   );
 }
+
+/** 受付案内: a clerk at a reception desk issues a ticket with one or several procedures (staff order kept). */
+export function Reception(props: { snap: StaffSnapshot; send: (name: CommandName, payload: Record<string, unknown>) => Promise<unknown>; lang: string }) {
+  const { snap, lang } = props;
+  const [legs, setLegs] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [issued, setIssued] = useState<{ display: string; token: string } | null>(null);
+  const combinable = (id: string) => snap.services.find((s) => s.id === id)?.journeyRank != null;
+  const choosable = snap.services.filter((s) => s.refusal !== 'SERVICE_INACTIVE' && !legs.includes(s.id) && (legs.length === 0 || (combinable(s.id) && legs.every(combinable))));
+  const issue = async () => {
+    setBusy(true);
+    try {
+      const r = (await props.send('ticket:issue', { commandId: newCommandId(), officeId: snap.officeId, serviceId: legs[0], ...(legs.length > 1 ? { plan: legs.slice(1) } : {}) })) as { ticket?: { display: string; token: string } };
+      if (r.ticket) setIssued({ display: r.ticket.display, token: r.ticket.token });
+      setLegs([]);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof ApiError ? errorMessage(err.code, lang === 'en' ? 'en' : 'ja') : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const name = (id: string) => {
+    const s = snap.services.find((x) => x.id === id);
+    return s ? `${s.prefix} ${pick(s.name, lang)}` : id;
+  };
+  return (
+    <main className="backoffice reception" data-testid="reception">
+      <h1>{tx('rcTitle', lang)}</h1>
+      <p className="muted">{tx('rcHelp', lang)} {tx('rcSingle', lang)}</p>
+      <ol className="journey-legs" data-testid="reception-legs">{legs.map((id) => <li key={id}><span>{name(id)}</span></li>)}</ol>
+      <div className="svc-pick">
+        {choosable.map((s) => <button key={s.id} type="button" data-service={s.id} disabled={busy} onClick={() => setLegs([...legs, s.id])}>{s.prefix} {pick(s.name, lang)}</button>)}
+      </div>
+      <div className="row">
+        <button type="button" className="primary" data-testid="reception-issue" disabled={busy || legs.length === 0} onClick={() => void issue()}>{tx('rcIssue', lang)}</button>
+        <button type="button" disabled={busy || legs.length === 0} onClick={() => setLegs([])}>{tx('rcClear', lang)}</button>
+      </div>
+      {error && <p role="alert" className="error" data-testid="error">{error}</p>}
+      {issued && <p data-testid="reception-issued">{tx('rcIssued', lang)}: <b className="bo-num">{issued.display}</b> <a href={`/t/${issued.token}`} target="_blank" rel="noreferrer">{tx('rcLink', lang)}</a></p>}
+    </main>
+  );
+}
+
+export const isReception = () => new URLSearchParams(location.search).get('mode') === 'reception';
 
 /** /counter/?mode=backoffice opens the 作成係 screen. */
 export const isBackOffice = () => new URLSearchParams(location.search).get('mode') === 'backoffice';

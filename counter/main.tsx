@@ -13,7 +13,7 @@ import { useLiveOffice, type LiveOffice } from '../web/socket.js';
 import { formatDuration, useServerNow } from './format.js';
 import { CommandGate, type Outcome } from './gate.js';
 import { counterCatalogue } from './i18n.js';
-import { BackOffice, isBackOffice, JourneyPanel } from './Visit.js';
+import { BackOffice, isBackOffice, isReception, JourneyPanel, Reception } from './Visit.js';
 
 /**
  * Counter console (窓口端末): a clerk signs in, opens a counter, and calls, serves, transfers and
@@ -114,8 +114,9 @@ function Desk({ staff, onSignedOut, onSessionEnded }: { staff: StaffInfo; onSign
       </header>
       {!live.connected && <div className="offline" role="alert" data-testid="offline">{snap ? t('offline') : t('connecting')}</div>}
       {snap && isBackOffice() && <BackOffice snap={snap} send={(name, payload) => live.send(name, payload as never)} lang={lang} />}
-      {snap && !isBackOffice() && (choosing || !counter) && <Chooser snap={snap} staff={staff} live={live} current={selected} onChosen={choose} onCancel={counter ? () => setChoosing(false) : undefined} />}
-      {snap && counter && !choosing && !isBackOffice() && <CounterScreen snap={snap} counter={counter} staff={staff} live={live} onChoose={() => setChoosing(true)} />}
+      {snap && isReception() && <Reception snap={snap} send={(name, payload) => live.send(name, payload as never)} lang={lang} />}
+      {snap && !isBackOffice() && !isReception() && (choosing || !counter) && <Chooser snap={snap} staff={staff} live={live} current={selected} onChosen={choose} onCancel={counter ? () => setChoosing(false) : undefined} />}
+      {snap && counter && !choosing && !isBackOffice() && !isReception() && <CounterScreen snap={snap} counter={counter} staff={staff} live={live} onChoose={() => setChoosing(true)} />}
     </div>
   );
 }

@@ -155,4 +155,25 @@ describe('journeys and the 交付 stage in the browser', () => {
     const rep = await http<{ data: { pickup: { collected: number; processing: { meanMs: number }; pickupWait: { meanMs: number }; counterWait: { meanMs: number } } } }>(srv.url, 'GET', '/api/reports/visits?offices=chuo&from=2026-03-24&to=2026-03-24', undefined, { cookie: sup });
     expect(rep.body.data.pickup).toMatchObject({ collected: 1, processing: { meanMs: 15 * 60_000 }, pickupWait: { meanMs: 4 * 60_000 } });
   }, 120_000);
+
+  it('a reception desk issues a journey in the order the clerk chose (staff-issued)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${srv.url}/counter/?mode=reception`);
+    await page.fill('input[name=login]', 'clerk1');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.getByTestId('reception').waitFor();
+    await page.click('[data-testid=reception] button[data-service="chuo-E"]');
+    await page.click('[data-testid=reception] button[data-service="chuo-A"]');
+    expect(await page.locator('[data-testid=reception] button[data-service="chuo-B"]').count()).toBe(0); // not combinable with a journey
+    await page.getByTestId('reception-issue').click();
+    await page.getByTestId('reception-issued').waitFor();
+    const number = (await page.locator('[data-testid=reception-issued] b').textContent())!;
+    expect(number).toMatch(/^E-\d{3}$/);
+    await screenshot(page, 'visits-reception');
+    const t = srv.db.prepare('SELECT plan_json FROM tickets WHERE display = ?').get(number) as { plan_json: string };
+    expect(JSON.parse(t.plan_json)).toEqual(['chuo-A']);
+  }, 60_000);
 });
