@@ -113,6 +113,8 @@ export interface ReceiptContent {
   /** Local date and time of issue, formatted. */
   issuedText: string;
   priority: boolean;
+  /** Journey (issue 16): every procedure of the ticket in order, when more than one. */
+  legs?: string[];
 }
 
 /** The 80 mm receipt (48 half-width columns in font A): Japanese first, the number very large. */
@@ -124,6 +126,10 @@ export function receiptBytes(c: ReceiptContent): Buffer {
   p.size(2, 2).bold(true).line(c.serviceName).size(1).bold(false);
   if (c.serviceNameAlt) p.line(c.serviceNameAlt);
   p.feed(1).align('left');
+  if (c.legs && c.legs.length > 1) {
+    p.line('本日の手続き（この番号札で順に）');
+    c.legs.forEach((l, i) => p.line(`${i + 1}. ${l}`));
+  }
   p.line(`あなたの前に ${c.ahead}人 / ${c.ahead} ahead of you`);
   p.line(`待ち時間の目安：${c.estimateText}`);
   if (c.counterHint) p.line(`受付窓口：${c.counterHint}`);

@@ -87,6 +87,7 @@ export function printRouter(ctx: AppContext): Router {
       url: `${publicBase(req.get('host'), req.protocol)}/t/${token}`,
       issuedText: issued,
       priority: row.priority === 1,
+      legs: status.journey?.map((l) => (l.pickup ? '交付' : pickText(l.name, 'ja'))), // issue 16
     });
     await sendToPrinter(printer.host, printer.port, bytes);
     return { printed: true, bytes: bytes.length };
