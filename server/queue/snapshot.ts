@@ -170,6 +170,6 @@ export function buildTicketStatus(state: OfficeState, ticketId: string, version:
     estimate,
     steps: steps.map((s) => ({ serviceId: s.serviceId, state: s.state, outcome: s.outcome })),
     version,
-    ...journeyFields(state, ticketId, now, estimate), // whole visit (issue 16)
+    ...journeyFields(state, ticketId, now, estimate, version), // whole visit (issue 16)
   };
 }

@@ -193,4 +193,24 @@ describe('交付 (pickup) stage', () => {
     expect(codeOf(() => run(supervisor, 'ticket:ready', { ticketId: t2.ticketId }))).toBe('NOT_PROCESSING');
     expect(diffReplay(t.db, 'chuo')).toEqual([]);
   });
+
+  it('survives a restart: a new engine on the same database continues the plan and the 交付 stage', () => {
+    t.db.prepare('UPDATE services SET journey_rank = 0 WHERE id = ?').run('chuo-B');
+    engine.reloadOffice('chuo');
+    const tk = run(kiosk, 'ticket:issue', { officeId: 'chuo', serviceId: 'chuo-B', plan: ['chuo-E'] }).ticket as IssuedTicket;
+    open('chuo-c4', 'clerk1');
+    callNext('chuo-c4', 'clerk1');
+    run(clerk('clerk1'), 'counter:processing', { counterId: 'chuo-c4' });
+    engine = new Engine({ db: t.db, clock: t.clock }); // restart
+    expect(engine.state('chuo').tickets.get(tk.ticketId)).toMatchObject({ pickup: { serviceId: 'chuo-K', readyAt: null, stepId: null } });
+    run(clerk('clerk1'), 'ticket:ready', { ticketId: tk.ticketId });
+    open('chuo-c8', 'clerk2');
+    callNext('chuo-c8', 'clerk2');
+    engine = new Engine({ db: t.db, clock: t.clock }); // restart again, mid-leg
+    done('chuo-c8', 'clerk2');
+    expect(stepsOf(tk.ticketId).map((s) => [s.serviceId, s.state])).toEqual([['chuo-B', 'ended'], ['chuo-E', 'ended'], ['chuo-K', 'waiting']]);
+    expect(engine.publicSnapshot('chuo').pickupsReady?.map((p) => p.display)).toEqual([tk.display]);
+    expect(diffReplay(t.db, 'chuo')).toEqual([]);
+  });
 });
+

@@ -1,4 +1,4 @@
-import type { JourneyLeg, PickupReadyRecord, StaffPickupView, Step, TicketStatus } from '../../common/types.js';
+import type { JourneyLeg, PickupReadyRecord, StaffPickupView, Step, TicketStatus, WaitEstimate } from '../../common/types.js';
 import { estimateAtIssue } from '../queue/estimate.js';
 import type { OfficeState } from '../queue/state.js';
 import { pickupState } from './journey.js';
@@ -39,7 +39,17 @@ export function stepVisitFields(state: OfficeState, step: Step): { plan?: string
  * The whole journey for the phone page: the steps so far (done, current) and the legs still
  * planned with the service's present wait, then the 交付 stage when there is one.
  */
-export function journeyFields(state: OfficeState, ticketId: string, now: number, current: TicketStatus['estimate']): Pick<TicketStatus, 'journey' | 'pickup'> {
+/** Planned legs' estimates, once per office version and service (hundreds of phones ask at the peak). */
+const legEstimates = new WeakMap<OfficeState, { version: number; byService: Map<string, WaitEstimate> }>();
+function legEstimate(state: OfficeState, version: number, serviceId: string, now: number): WaitEstimate {
+  let c = legEstimates.get(state);
+  if (!c || c.version !== version) legEstimates.set(state, (c = { version, byService: new Map() }));
+  let e = c.byService.get(serviceId);
+  if (!e) c.byService.set(serviceId, (e = estimateAtIssue(state, serviceId, false, now, undefined, 12)));
+  return e;
+}
+
+export function journeyFields(state: OfficeState, ticketId: string, now: number, current: TicketStatus['estimate'], version: number): Pick<TicketStatus, 'journey' | 'pickup'> {
   const t = state.tickets.get(ticketId);
   if (!t) return {};
   const steps = (state.stepsByTicket.get(ticketId) ?? []).map((id) => state.steps.get(id)!).filter(Boolean);
@@ -54,7 +64,7 @@ export function journeyFields(state: OfficeState, ticketId: string, now: number,
     }));
   const stage = pickupState(state, t);
   if (open || stage === 'processing' || stage === 'ready') {
-    for (const id of t.plan ?? []) legs.push({ serviceId: id, name: name(id), state: 'planned', outcome: null, estimate: estimateAtIssue(state, id, t.priority, now, undefined, 12) });
+    for (const id of t.plan ?? []) legs.push({ serviceId: id, name: name(id), state: 'planned', outcome: null, estimate: legEstimate(state, version, id, now) });
   }
   if (t.pickup && t.pickup.stepId === null && !t.pickup.closedAt) legs.push({ serviceId: t.pickup.serviceId, name: name(t.pickup.serviceId), state: 'planned', outcome: null, estimate: null, pickup: true });
   return { journey: legs, pickup: t.pickup && stage ? { state: stage, serviceId: t.pickup.serviceId, readyAt: t.pickup.readyAt } : null };
