@@ -23,7 +23,8 @@ const TX = {
   nearTitle: { ja: '順番が近づいたらお知らせ', en: 'Tell me when my turn is near' },
   nearWhen: { ja: '前にいる人数がこの数以下になったら', en: 'When this many people or fewer are ahead' },
   nearPage: { ja: 'この画面を開いている間は、通知と振動でお知らせします。', en: 'While this page is open, it notifies you and vibrates.' },
-  nearAllow: { ja: '通知を許可する', en: 'Allow notifications' },
+  nearAllow: { ja: 'この画面で知らせる（通知・振動）', en: 'Notify me on this page' },
+  nearArmed: { ja: 'この画面で知らせます（タップで解除）', en: 'Will notify on this page (tap to stop)' },
   nearNow: { ja: 'まもなく順番です', en: 'Your turn is near' },
   email: { ja: 'メールで知らせる', en: 'E-mail me' },
   webhook: { ja: 'LINE・SMSで知らせる（電話番号・ID）', en: 'LINE / SMS (phone number or ID)' },
@@ -83,6 +84,8 @@ export function JourneyCard(props: { status: TicketStatus; lang: L; estimate: (e
 export function NearNotice(props: { token: string; status: TicketStatus; lang: L; onNear: () => void }) {
   const { status, lang } = props;
   const [n, setN] = useState(3);
+  // Opt-in: the page alerts for "near" only once the resident asked (a call always alerts).
+  const [armed, setArmed] = useState(false);
   const [offered, setOffered] = useState<{ email: boolean; webhook: boolean } | null>(null);
   const [subs, setSubs] = useState<{ channel: string; active: boolean }[]>([]);
   const [channel, setChannel] = useState<'email' | 'webhook'>('email');
@@ -103,7 +106,7 @@ export function NearNotice(props: { token: string; status: TicketStatus; lang: L
 
   const ahead = status.state === 'waiting' ? status.estimate?.ahead ?? null : null;
   useEffect(() => {
-    if (ahead === null || ahead > n || fired.current === leg) return;
+    if (!armed || ahead === null || ahead > n || fired.current === leg) return;
     fired.current = leg;
     try {
       if ('Notification' in window && Notification.permission === 'granted') new Notification(`${tx('nearNow', lang)} ${status.display}`);
@@ -111,7 +114,7 @@ export function NearNotice(props: { token: string; status: TicketStatus; lang: L
       /* not available */
     }
     props.onNear();
-  }, [ahead, n, leg]);
+  }, [ahead, n, leg, armed]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -140,9 +143,10 @@ export function NearNotice(props: { token: string; status: TicketStatus; lang: L
         </select>
       </label>
       <p className="s-muted">{tx('nearPage', lang)}</p>
-      {'Notification' in window && Notification.permission === 'default' && (
-        <button type="button" className="s-sound" onClick={() => void Notification.requestPermission()}>{tx('nearAllow', lang)}</button>
-      )}
+      <button type="button" className="s-sound" aria-pressed={armed} data-testid="near-arm" onClick={() => {
+        setArmed(!armed);
+        if (!armed && 'Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+      }}>{armed ? tx('nearArmed', lang) : tx('nearAllow', lang)}</button>
       {remote && (
         active.length ? (
           <p data-testid="near-registered">{tx('registered', lang)} <button type="button" className="s-link" onClick={() => void withdraw()} data-testid="near-withdraw">{tx('withdraw', lang)}</button></p>

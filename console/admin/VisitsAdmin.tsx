@@ -31,15 +31,18 @@ export function VisitsAdmin({ config, onSaved }: { config: OfficeConfig; onSaved
   const [email, setEmail] = useState(Boolean(config.office.notify?.email));
   const [webhook, setWebhook] = useState(config.office.notify?.webhookUrl ?? '');
   const save = useSave(onSaved);
+  // A service added since this form opened starts from its own settings.
+  const rowOf = (s: Service) => rows[s.id] ?? { rank: s.journeyRank?.toString() ?? '', pickup: s.pickupServiceId ?? '' };
+  const setRow = (s: Service, v: Partial<{ rank: string; pickup: string }>) => setRows({ ...rows, [s.id]: { ...rowOf(s), ...v } });
   const changed = (s: Service) => {
-    const r = rows[s.id]!;
+    const r = rowOf(s);
     return (r.rank === '' ? null : Number(r.rank)) !== (s.journeyRank ?? null) || (r.pickup || null) !== (s.pickupServiceId ?? null);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void save.run(async () => {
       for (const s of services.filter(changed)) {
-        const r = rows[s.id]!;
+        const r = rowOf(s);
         await adminApi('PATCH', `/api/admin/services/${s.id}`, { journeyRank: r.rank === '' ? null : Number(r.rank), pickupServiceId: r.pickup || null });
       }
       await adminApi('PATCH', `/api/admin/offices/${config.office.id}`, { notify: { email, webhookUrl: webhook.trim() || null } });
@@ -54,10 +57,10 @@ export function VisitsAdmin({ config, onSaved }: { config: OfficeConfig; onSaved
         <tbody>
           {services.map((s) => (
             <tr key={s.id} data-service={s.id}>
-              <td>{s.prefix} {s.name.ja}</td>
-              <td><input type="number" min={0} max={999} size={4} name={`rank-${s.id}`} value={rows[s.id]!.rank} onChange={(e) => setRows({ ...rows, [s.id]: { ...rows[s.id]!, rank: e.target.value } })} /></td>
+              <th scope="row">{s.prefix} {s.name.ja}</th>
+              <td><input type="number" min={0} max={999} size={4} name={`rank-${s.id}`} aria-label={`${tx('rank')} ${s.prefix}`} value={rowOf(s).rank} onChange={(e) => setRow(s, { rank: e.target.value })} /></td>
               <td>
-                <select name={`pickup-${s.id}`} value={rows[s.id]!.pickup} onChange={(e) => setRows({ ...rows, [s.id]: { ...rows[s.id]!, pickup: e.target.value } })}>
+                <select name={`pickup-${s.id}`} aria-label={`${tx('pickup')} ${s.prefix}`} value={rowOf(s).pickup} onChange={(e) => setRow(s, { pickup: e.target.value })}>
                   <option value="">{tx('none')}</option>
                   {services.filter((x) => x.id !== s.id).map((x) => <option key={x.id} value={x.id}>{x.prefix} {x.name.ja}</option>)}
                 </select>

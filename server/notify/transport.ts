@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** Outgoing notices (issue 16): the office's SMTP relay (nodemailer) and a generic webhook. */
 
@@ -11,9 +11,11 @@ export interface MailConfig {
 
 const transports = new Map<string, Transporter>();
 
-function transportFor(c: MailConfig): Transporter {
+/** nodemailer is loaded on the first e-mail, not at start (most offices send none). */
+async function transportFor(c: MailConfig): Promise<Transporter> {
   let t = transports.get(c.url);
   if (!t) {
+    const nodemailer = (await import('nodemailer')).default;
     // nodemailer logs nothing unless asked (logger/debug off by default): the address never reaches a log.
     t = nodemailer.createTransport(c.url);
     transports.set(c.url, t);
@@ -22,7 +24,7 @@ function transportFor(c: MailConfig): Transporter {
 }
 
 export async function sendMail(c: MailConfig, to: string, text: { subject: string; body: string }): Promise<void> {
-  const t = transportFor(c);
+  const t = await transportFor(c);
   const send = t.sendMail({ from: c.from, to, subject: text.subject, text: text.body });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
