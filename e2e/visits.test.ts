@@ -141,6 +141,17 @@ describe('journeys and the 交付 stage in the browser', () => {
     expect(await me.getByTestId('pickup-ready').textContent()).toContain('書類ができました');
     await screenshot(me, 'visits-phone-ready');
 
+    // The floor shows it as ready and not collected.
+    const fctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ja-JP' });
+    contexts.push(fctx);
+    const floor = await fctx.newPage();
+    await floor.goto(`${srv.url}/console/`);
+    await floor.fill('input[name=login]', 'supervisor');
+    await floor.fill('input[name=password]', PASSWORD);
+    await floor.click('button[type=submit]');
+    await expect.poll(() => floor.getByTestId('floor-ready').textContent(), { timeout: 15_000 }).toContain(display);
+    await screenshot(floor, 'visits-floor');
+
     // The 交付 counter calls and serves it: it leaves the panel and is called like any number.
     const clerk = await login(srv.url, 'admin');
     const cmd = (name: string) => http(srv.url, 'POST', `/api/counters/chuo-c12/${name}`, { commandId: cid(name) }, { cookie: clerk });
