@@ -3,6 +3,7 @@ import type { LocalizedText, StaffInfo } from '../../common/types.js';
 import { api, ApiError } from '../../web/api.js';
 import { SeasonView } from './SeasonView.js';
 import { SummaryView } from './SummaryView.js';
+import { VisitsView } from './VisitsView.js';
 import { monthStart, tokyoToday } from './format.js';
 import type { SeasonReport, SummaryReport } from './types.js';
 import './reports.css';
@@ -93,6 +94,7 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
       </form>
       {error && <p role="alert" className="rp-error">{error}</p>}
       {view === 'summary' && summary && <SummaryView report={summary} query={rangeQuery} />}
+      {view === 'summary' && summary && <VisitsView query={rangeQuery} />}
       {view === 'season' && season && <SeasonView report={season} query={officeParam} />}
     </main>
   );
