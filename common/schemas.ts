@@ -10,6 +10,8 @@ export const position = z.enum(['front', 'back']);
 export const ticketNumber = z.string().trim().min(2).max(12).regex(/^[A-Za-z]{1,3}-?\d{1,4}$/);
 
 const base = { commandId };
+/** Most procedures one ticket may plan (the current leg included). */
+export const JOURNEY_MAX_LEGS = 5;
 const counterBase = { ...base, counterId: id };
 
 /** Every command a client can send, by name. Names are `domain:verb`. */
@@ -21,6 +23,8 @@ export const commandSchemas = {
     priority: z.boolean().default(false),
     priorityReason: z.enum(['pregnant', 'disability', 'elderly', 'child', 'other']).nullable().default(null),
     lang: z.enum(LANGS).default('ja'),
+    /** Journey (issue 16): further procedures on the same ticket, after `serviceId`. */
+    plan: z.array(id).max(JOURNEY_MAX_LEGS - 1).optional(),
   }),
   'counter:open': z.strictObject(counterBase),
   'counter:pause': z.strictObject(counterBase),
@@ -39,6 +43,10 @@ export const commandSchemas = {
   'step:move': z.strictObject({ ...base, stepId: id, serviceId: id, position: position.default('back') }),
   'ticket:cancel': z.strictObject({ ...base, ticketId: id }),
   'office:close-day': z.strictObject({ ...base, officeId: id }),
+  // Whole visits (issue 16)
+  'ticket:plan': z.strictObject({ ...base, ticketId: id, plan: z.array(id).max(JOURNEY_MAX_LEGS - 1) }),
+  'counter:processing': z.strictObject(counterBase),
+  'ticket:ready': z.strictObject({ ...base, ticketId: id }),
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

@@ -46,12 +46,21 @@ export interface Office {
   texts?: OfficeTexts;
   /** The office calendar: year-end closure and dated entries (休日開庁, closures, changed hours); absent = defaults, no entries. */
   calendar?: OfficeCalendarData;
+  /** "Your turn is near" notices the office offers beyond the open phone page (issue 16); absent = none. */
+  notify?: OfficeNotify;
 }
 
 /** The office calendar as stored (server/calendar/ reads it). */
 export interface OfficeCalendarData {
   settings: OfficeCalendarSettings;
   entries: CalendarEntry[];
+}
+
+/** Notices an office offers (issue 16). E-mail goes through the office SMTP relay (MADOGUCHI_SMTP_URL). */
+export interface OfficeNotify {
+  email?: boolean;
+  /** Generic outgoing webhook (a city's LINE or SMS gateway); null/absent = off. */
+  webhookUrl?: string | null;
 }
 
 export interface OfficeTexts {
@@ -90,6 +99,10 @@ export interface Service {
   priorityAllowed: boolean;
   /** The service's own reception window within the office's (e.g. until 16:00), local "HH:mm"; null = the office's hours. */
   hours?: ServiceHours | null;
+  /** Journeys (issue 16): position in the office's default order of combinable services; null = not combinable. */
+  journeyRank?: number | null;
+  /** 交付 stage (issue 16): the service whose queue a ticket joins when its papers are ready; null = no pickup stage. */
+  pickupServiceId?: string | null;
 }
 
 /** A service's own reception window, local "HH:mm" (open inclusive, close exclusive). */
@@ -136,6 +149,25 @@ export interface Ticket {
   /** Unguessable token for the public tracking link /t/<token>. */
   token: string;
   deviceId: string | null;
+  /** Journey (issue 16): services still planned after the current leg, in order; absent = none. */
+  plan?: string[];
+  /** 交付 stage (issue 16); absent when the ticket has none. */
+  pickup?: PickupStage;
+}
+
+/**
+ * A ticket's 交付 stage: the 受付 step ended with 書類作成中 at `processingAt`, the back office
+ * marked it ready at `readyAt`, and `stepId` is the step in the pickup service's queue.
+ * Processing time = readyAt − processingAt; pickup wait = that step's first call − its enqueue.
+ */
+export interface PickupStage {
+  serviceId: string;
+  fromStepId: string;
+  processingAt: number;
+  readyAt: number | null;
+  stepId: string | null;
+  /** Set when the stage ended without a pickup (ticket cancelled, day closed). */
+  closedAt?: number | null;
 }
 
 export const STEP_STATES = ['waiting', 'called', 'serving', 'held', 'ended'] as const;
@@ -212,6 +244,10 @@ export interface PublicService {
   refusal: 'SERVICE_INACTIVE' | 'OUTSIDE_HOURS' | 'DAILY_CAP_REACHED' | 'NUMBER_RANGE_EXHAUSTED' | null;
   waiting: number;
   estimate: WaitEstimate;
+  /** Journeys (issue 16): rank in the office's default order of combinable services; null = not combinable. */
+  journeyRank?: number | null;
+  /** 交付 stage (issue 16): the pickup service; null = none. */
+  pickupServiceId?: string | null;
 }
 
 export interface PublicCounter {
@@ -247,6 +283,27 @@ export interface PublicSnapshot {
   recentCalls: CallRecord[];
   /** Today's numbers marked no-show (不在) and not back in the queue, newest first (at most NO_SHOW_LIST). */
   noShows: NoShowRecord[];
+  /** 交付 panel (issue 16): numbers whose papers are ready and not yet called, oldest first. */
+  pickupsReady?: PickupReadyRecord[];
+}
+
+export interface PickupReadyRecord {
+  display: string;
+  /** The pickup (交付) service whose counters call it. */
+  serviceId: string;
+  readyAt: number;
+}
+
+/** A ticket in the 交付 stage, for staff (作成係 screen, floor view). */
+export interface StaffPickupView {
+  ticketId: string;
+  display: string;
+  /** The 受付 service. */
+  fromServiceId: string;
+  serviceId: string;
+  state: 'processing' | 'ready' | 'called';
+  processingAt: number;
+  readyAt: number | null;
 }
 
 /** A number called but absent; the display lists it with how to return. */
@@ -280,6 +337,10 @@ export interface StaffStepView extends Step {
   display: string;
   priority: boolean;
   issuedAt: number;
+  /** Journey (issue 16): the ticket's remaining planned legs after this one (service ids). */
+  plan?: string[];
+  /** Whether this step is the ticket's 交付 (pickup) step. */
+  pickup?: boolean;
 }
 
 export interface StaffCounter extends PublicCounter {
@@ -305,6 +366,8 @@ export interface StaffSnapshot extends Omit<PublicSnapshot, 'kind' | 'counters'>
   stats: { issuedToday: number; servedToday: number; noShowToday: number; oldestWaitMs: Record<string, number> };
   /** Issue 17: the office's staff stream revision, on snapshots sent over a socket (deltas apply to it, common/delta.ts). */
   rev?: number;
+  /** 交付 stage (issue 16): tickets in processing or ready and not yet served. */
+  pickups?: StaffPickupView[];
 }
 
 export interface IssuedTicket {
@@ -317,6 +380,20 @@ export interface IssuedTicket {
   token: string;
   businessDay: string;
   estimate: WaitEstimate;
+  /** Journey (issue 16): the services planned after this first leg. */
+  plan?: string[];
+}
+
+/** One leg of a journey on the phone page (issue 16). */
+export interface JourneyLeg {
+  serviceId: string;
+  name: LocalizedText;
+  /** done: ended; current: the open step; planned: still to come; pickup: the 交付 stage. */
+  state: 'done' | 'current' | 'planned';
+  outcome: Outcome | null;
+  /** Current leg: its live estimate; planned legs: the service's wait if queued now. */
+  estimate: WaitEstimate | null;
+  pickup?: boolean;
 }
 
 export interface TicketStatus {
@@ -332,6 +409,10 @@ export interface TicketStatus {
   estimate: WaitEstimate | null;
   steps: { serviceId: string; state: StepState; outcome: Outcome | null }[];
   version: number;
+  /** Journey (issue 16): every leg, done, current and planned, in order. */
+  journey?: JourneyLeg[];
+  /** 交付 stage (issue 16): processing (書類作成中), ready (書類ができました), called, done; null = none. */
+  pickup?: { state: 'processing' | 'ready' | 'called' | 'done' | 'closed'; serviceId: string; readyAt: number | null } | null;
 }
 
 export interface StaffInfo {

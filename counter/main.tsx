@@ -13,6 +13,7 @@ import { useLiveOffice, type LiveOffice } from '../web/socket.js';
 import { formatDuration, useServerNow } from './format.js';
 import { CommandGate, type Outcome } from './gate.js';
 import { counterCatalogue } from './i18n.js';
+import { BackOffice, isBackOffice, isReception, JourneyPanel, Reception } from './Visit.js';
 
 /**
  * Counter console (窓口端末): a clerk signs in, opens a counter, and calls, serves, transfers and
@@ -112,8 +113,10 @@ function Desk({ staff, onSignedOut, onSessionEnded }: { staff: StaffInfo; onSign
         <button type="button" className="plain" onClick={() => void signOut()} disabled={!!mine?.currentStep} title={mine?.currentStep ? t('signOutBusy') : undefined}>{t('signOut')}</button>
       </header>
       {!live.connected && <div className="offline" role="alert" data-testid="offline">{snap ? t('offline') : t('connecting')}</div>}
-      {snap && (choosing || !counter) && <Chooser snap={snap} staff={staff} live={live} current={selected} onChosen={choose} onCancel={counter ? () => setChoosing(false) : undefined} />}
-      {snap && counter && !choosing && <CounterScreen snap={snap} counter={counter} staff={staff} live={live} onChoose={() => setChoosing(true)} />}
+      {snap && isBackOffice() && <BackOffice snap={snap} send={(name, payload) => live.send(name, payload as never)} lang={lang} />}
+      {snap && isReception() && <Reception snap={snap} send={(name, payload) => live.send(name, payload as never)} lang={lang} />}
+      {snap && !isBackOffice() && !isReception() && (choosing || !counter) && <Chooser snap={snap} staff={staff} live={live} current={selected} onChosen={choose} onCancel={counter ? () => setChoosing(false) : undefined} />}
+      {snap && counter && !choosing && !isBackOffice() && !isReception() && <CounterScreen snap={snap} counter={counter} staff={staff} live={live} onChoose={() => setChoosing(true)} />}
     </div>
   );
 }
@@ -311,7 +314,10 @@ function CounterScreen({ snap, counter, staff, live, onChoose }: { snap: StaffSn
       <section className="work">
         <div className={`ticket ${step ? `t-${step.state}` : 'idle'}`} data-testid="current">
           {step ? (
-            <CurrentTicket step={step} history={counter.history} snap={snap} now={now} />
+            <>
+              <CurrentTicket step={step} history={counter.history} snap={snap} now={now} />
+              <JourneyPanel step={step} snap={snap} counterId={counter.id} busy={busy} run={run} lang={lang} />
+            </>
           ) : (
             <div className="idle-msg">
               <div className="state-line"><span className={`pill s-${counter.state}`}>{t(`state_${counter.state}`)}</span></div>

@@ -10,6 +10,7 @@ import { DisplaySound } from './sound.js';
 import { DisplayNotice } from './notice.js';
 import { Jx } from '../web/catalog/Text.js';
 import '../web/catalog/catalog.css';
+import { hasPickups, PickupPanel } from './Pickup.js';
 import { callBoard, LANDSCAPE_MAX_SLOTS, MAX_SLOTS, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
 
 /**
@@ -295,7 +296,9 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
           {noShows.map((n) => <li key={`${n.display}-${n.at}`} className="num">{n.display}</li>)}
           {!noShows.length && <li className="none">—</li>}
         </ol>
+        {hasPickups(snap) ? <PickupPanel snap={snap} /> : (
         <p className="guide" data-testid="noshow-guide" lang={lang}><Jx text={NO_SHOW_GUIDE[lang]} lang={lang} />{lang === 'ja' && <span className="en"> Please speak to a member of staff</span>}</p>
+        )}
       </section>
 
       <section className="waiting" data-testid="waiting">

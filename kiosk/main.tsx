@@ -2,6 +2,7 @@ import { StrictMode, useCallback, useEffect, useLayoutEffect, useRef, useState }
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
+import { JourneyLegs, JourneyReceipt, useJourneyPicker } from './Journey.js';
 import '../web/base.css';
 import './kiosk.css';
 import './access.css';
@@ -235,20 +236,21 @@ function Kiosk() {
   const pages = grid.layout.pages;
   const shownPage = Math.min(page, pages - 1);
   const pageServices = services.slice(shownPage * grid.layout.perPage, (shownPage + 1) * grid.layout.perPage);
+  const journey = useJourneyPicker(services); // several procedures on one ticket (issue 16)
 
-  const issue = async (service: PublicService) => {
+  const issue = async (service: PublicService, plan: string[] = []) => {
     if (lock.current || !officeId || !token) return; // a second touch while the first is in flight
     say(pick(service.name, lang), lang);
     lock.current = true;
     setBusy(true);
     setProblem(null);
     const withPriority = priority !== null && service.priorityAllowed;
-    const key = `${service.id}|${withPriority ? priority : ''}`;
+    const key = `${service.id}|${withPriority ? priority : ''}|${plan.join(',')}`;
     const now = Date.now();
     const reuse = pending.current && pending.current.key === key && now - pending.current.at < PENDING_REUSE_MS;
     const commandId = reuse ? pending.current!.commandId : newCommandId();
     pending.current = { key, commandId, at: now };
-    const body = { commandId, serviceId: service.id, priority: withPriority, priorityReason: withPriority ? priority : null, lang };
+    const body = { commandId, serviceId: service.id, priority: withPriority, priorityReason: withPriority ? priority : null, lang, ...(plan.length ? { plan } : {}) };
     try {
       let result: CommandResult | null = null;
       for (let attempt = 0; ; attempt++) {
@@ -263,6 +265,7 @@ function Kiosk() {
       }
       pending.current = null;
       setTicket(result.ticket as IssuedTicket);
+      journey.reset();
     } catch (e) {
       const err = e as ApiError;
       if (err.code === 'NETWORK') setProblem({ kind: 'offline' });
@@ -344,6 +347,7 @@ function Kiosk() {
         </section>
       )}
 
+      {journey.panel(lang, busy || offline, (first, plan) => void issue(first, plan))}
       <div className="k-choose-row">
       <h2 className="k-choose">{rt('choose')}{pages > 1 && <span className="k-page-of" data-testid="page-of"> {t('pageOf', { page: shownPage + 1, pages })}</span>}</h2>
       <AccessBar lang={lang} />
@@ -359,9 +363,10 @@ function Kiosk() {
                 type="button"
                 className={`k-service${refused ? ' is-refused' : ''}`}
                 data-service={s.id}
-                disabled={refused || busy || offline}
+                disabled={refused || busy || offline || journey.disabled(s)}
                 aria-describedby={`svc-${s.id}-state`}
-                onClick={() => void issue(s)}
+                aria-pressed={journey.active ? journey.selected.includes(s.id) : undefined}
+                onClick={() => (journey.active ? journey.toggle(s) : void issue(s))}
               >
                 <span className="k-prefix" aria-hidden="true">{s.prefix}</span>
                 <span className="k-svc-text">
@@ -480,6 +485,7 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
         <p className="k-ticket-number" data-testid="ticket-number" aria-labelledby="k-ticket-label k-ticket-number" id="k-ticket-number">{ticket.display}</p>
         {ticket.priority && <p className="k-ticket-priority">{rt('priorityBadge')}</p>}
         <p className="k-ticket-service" data-testid="ticket-service">{service ? <>{service.prefix}　<Jx text={pick(service.name, lang)} lang={nameLang(service.name, lang)} /></> : ticket.serviceId}</p>
+        <JourneyLegs ticket={ticket} snapshot={snapshot} lang={lang} estimate={(e) => estimateText(t, e)} />
         <dl className="k-ticket-facts">
           <div>
             <dt className="sr-only">{tp('ahead', { count: ahead })}</dt>
@@ -519,6 +525,7 @@ function TicketScreen(props: { ticket: IssuedTicket; snapshot: PublicSnapshot; l
         {ticket.priority && <p className="r-line">［優先受付］</p>}
         <p className="r-service">{service ? pick(service.name, 'ja') : ''}</p>
         {lang !== 'ja' && service && plainText(receiptName) !== pick(service.name, 'ja') && <p className="r-line" lang={nameLang(service.name, lang)}><Jx text={receiptName} lang={nameLang(service.name, lang)} /></p>}
+        <JourneyReceipt ticket={ticket} snapshot={snapshot} />
         <p className="r-line">あなたの前に {ahead}人</p>
         <p className="r-line">待ち時間の目安：{estimateText(i18next.getFixedT('ja'), ticket.estimate)}</p>
         <p className="r-line">表示盤に番号が出たら、表示された窓口へお越しください。</p>

@@ -39,6 +39,10 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { name: 'step:move', path: '/api/steps/:stepId/move', roles: MANAGERS },
   { name: 'ticket:cancel', path: '/api/tickets/:ticketId/cancel', roles: MANAGERS },
   { name: 'office:close-day', path: '/api/offices/:officeId/close-day', roles: MANAGERS },
+  // Whole visits (issue 16): change a journey's remaining legs; 交付 stage.
+  { name: 'ticket:plan', path: '/api/tickets/:ticketId/plan', roles: STAFF },
+  { name: 'counter:processing', path: '/api/counters/:counterId/processing', roles: STAFF },
+  { name: 'ticket:ready', path: '/api/tickets/:ticketId/ready', roles: STAFF },
 ];
 
 export interface QueryRoute {
@@ -122,6 +126,12 @@ export const QUERY_ROUTES: QueryRoute[] = [
   { method: 'GET', path: '/api/admin/history/mappings', roles: ADMINS, example: '/api/admin/history/mappings' },
   { method: 'PUT', path: '/api/admin/history/mappings/:name', roles: ADMINS, example: '/api/admin/history/mappings/{name}' },
   { method: 'DELETE', path: '/api/admin/history/mappings/:name', roles: ADMINS, example: '/api/admin/history/mappings/{name}' },
+  // Whole visits (issue 16, server/visits, server/notify)
+  { method: 'GET', path: '/api/reports/visits', roles: MANAGERS, example: '/api/reports/visits?offices={office}&from=2026-03-01&to=2026-03-31' },
+  { method: 'GET', path: '/api/public/tickets/:token/notify', roles: ANYONE, example: '/api/public/tickets/{token}/notify' },
+  { method: 'PUT', path: '/api/public/tickets/:token/notify', roles: ANYONE, example: '/api/public/tickets/{token}/notify' },
+  { method: 'DELETE', path: '/api/public/tickets/:token/notify', roles: ANYONE, example: '/api/public/tickets/{token}/notify' },
+  { method: 'GET', path: '/api/offices/:officeId/notify', roles: STAFF, example: '/api/offices/{office}/notify' },
 ];
 
 export interface SocketRoute {

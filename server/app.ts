@@ -75,6 +75,7 @@ export function createApplication(opts: AppOptions): Application {
       }),
     close: async () => {
       if (timer) clearInterval(timer);
+      ctx.notify?.close(); // issue 16: stop the notice outbox
       await realtime.close();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },

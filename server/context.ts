@@ -17,5 +17,7 @@ export interface AppContext {
   kioskIssueLimiter?: import('./security/rateLimit.js').TokenBuckets;
   /** Set once socket.io is up: cut off sockets whose session expired or device was revoked (runs every 30 s by itself). */
   sweepSockets?: () => void;
+  /** "Your turn is near" notices (issue 16, server/notify), set by the visits router. */
+  notify?: import('./notify/outbox.js').NotifyService;
   disconnectWhere?: (pred: (p: Principal) => boolean, reason: 'revoked' | 'disabled' | 'logout' | 'expired') => void;
 }

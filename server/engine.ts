@@ -438,6 +438,7 @@ export class Engine {
     return {
       ticketId: t.id, stepId: step.id, display: t.display, serviceId: step.serviceId, priority: t.priority,
       issuedAt: t.issuedAt, token: t.token, businessDay: t.businessDay, estimate,
+      ...(t.plan ? { plan: [...t.plan] } : {}), // journey (issue 16)
     };
   }
 

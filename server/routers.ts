@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { calendarRouter } from './calendar/router.js';
+import { visitsRouter } from './visits/router.js';
 
 /**
  * Feature routers (reports, administration, printing …) mounted after the core routes.
@@ -21,6 +22,7 @@ export function loadRouters(ctx: AppContext): Router[] {
     // busy-season planning (issue 12): the simulator and forecast load with the first planning or crowding request
     lazy(ctx, ['/api/plan/', /^\/api\/public\/offices\/[^/]+\/crowding/], async () => (await import('./plan/router.js')).planRouter),
     lazy(ctx, [/^\/api\/admin\/offices\/[^/]+\/translations$/], async () => (await import('./admin/translations.js')).translationsRouter), // issue 15: missing translations
+    visitsRouter(ctx), // issue 16: visits report, "your turn is near" notices (mounted at start: it runs the notice outbox)
   ];
 }
 

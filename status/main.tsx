@@ -16,6 +16,7 @@ import { plainText } from '../web/catalog/ruby.js';
 import { CalendarNotice } from '../web/calendar-notice.js';
 import '../web/catalog/catalog.css';
 import './a11y.css';
+import { JourneyCard, NearNotice } from './Visit.js';
 
 
 /**
@@ -316,13 +317,15 @@ function TicketPage(props: { token: string }) {
         )}
         {status.state === 'serving' && <p className="s-ahead" data-testid="serving">{rt('serving', { counter: counterName })}</p>}
         {status.state === 'held' && <p className="s-ahead">{rt('held')}</p>}
-        {status.state === 'done' && <p className="s-done" data-testid="outcome">{rt(`done.${status.outcome ?? 'served'}`)}</p>}
+        {status.state === 'done' && status.pickup?.state !== 'processing' && status.pickup?.state !== 'ready' && <p className="s-done" data-testid="outcome">{rt(`done.${status.outcome ?? 'served'}`)}</p>}
       </section>
+      <JourneyCard status={status} lang={lang} estimate={(e) => estimateText(t, e)} />
 
       {(status.state === 'waiting' || status.state === 'held') && (
         <section className="s-card">
           <p className="s-muted">{rt('keepOpen')}</p>
           <button type="button" className="s-sound" onClick={enableSound} aria-pressed={soundOn} data-testid="sound">{soundOn ? rt('soundEnabled') : rt('soundOn')}</button>
+          <NearNotice token={props.token} status={status} lang={lang} onNear={alert} />
         </section>
       )}
       <p className="s-footer"><a href={officeId ? `/status/?office=${encodeURIComponent(officeId)}&lang=${lang}` : '/status/'}>{rt('officeStatus')}</a></p>

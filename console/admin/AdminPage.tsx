@@ -6,6 +6,7 @@ import { adminApi, describeError, Field, LocalizedFields, Status, useSave, useT 
 import { setupAdminI18n } from './i18n.js';
 import { OfficeSettings } from './OfficeSettings.js';
 import { ServicesAdmin } from './ServicesAdmin.js';
+import { VisitsAdmin } from './VisitsAdmin.js';
 import { CountersAdmin } from './CountersAdmin.js';
 import { StaffAdmin } from './StaffAdmin.js';
 import { DevicesAdmin } from './DevicesAdmin.js';
@@ -92,6 +93,7 @@ export function AdminPage({ staff }: { staff: StaffInfo }) {
           {tab === 'office' && <OfficeSettings key={config.office.id} config={config} onSaved={() => { reload(); loadOffices(); }} />}
           {tab === 'office' && staff.officeId === null && <NewOffice onCreated={(id) => loadOffices(id)} />}
           {tab === 'services' && <ServicesAdmin config={config} onSaved={reload} />}
+          {tab === 'services' && <VisitsAdmin key={config.office.id} config={config} onSaved={reload} />}
           {tab === 'counters' && <CountersAdmin config={config} onSaved={reload} />}
           {tab === 'staff' && <StaffAdmin me={staff} offices={offices} officeId={config.office.id} />}
           {tab === 'devices' && <DevicesAdmin config={config} onSaved={reload} />}

@@ -7,6 +7,7 @@ import { api, ApiError } from '../../web/api.js';
 import { i18next, pick } from '../../web/i18n.js';
 import { useLiveOffice, type AppSocket } from '../../web/socket.js';
 import { EstimateAccuracy } from './EstimateAccuracy.js';
+import { VisitsPanel } from './Visits.js';
 import { floorT, type FloorKey } from './i18n.js';
 import './floor.css';
 
@@ -148,6 +149,7 @@ export function FloorPage({ staff }: { staff: StaffInfo }) {
           </span>
         ))}
       </section>
+      <VisitsPanel snap={snap} lang={lang} now={now} />
       <div className="floor-grid">
         <section className="panel">
           <h3>{t('services')}</h3>

@@ -4,6 +4,7 @@ import { api, ApiError } from '../../web/api.js';
 import { MayorView } from './MayorView.js';
 import { SeasonView } from './SeasonView.js';
 import { SummaryView } from './SummaryView.js';
+import { VisitsView } from './VisitsView.js';
 import { monthStart, tokyoToday } from './format.js';
 import type { SeasonReport, SummaryReport } from './types.js';
 import './reports.css';
@@ -112,6 +113,7 @@ export function ReportsPage({ staff }: { staff: StaffInfo }) {
         <p className="rp-no-print rp-print-bar"><button type="button" onClick={() => window.print()}>印刷 Print（A4）</button></p>
       )}
       {view === 'summary' && summary && <SummaryView report={summary} query={rangeQuery} />}
+      {view === 'summary' && summary && <VisitsView query={rangeQuery} />}
       {view === 'season' && season && <SeasonView report={season} query={seasonQuery} />}
       {view === 'mayor' && season && <MayorView report={season} />}
     </main>

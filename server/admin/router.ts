@@ -115,6 +115,7 @@ export function adminRouter(ctx: AppContext): Router {
     if (p.policy) sets.push(['policy_json', JSON.stringify(p.policy)]);
     if (p.texts) sets.push(['texts_json', JSON.stringify(p.texts)]);
     if (p.sortOrder !== undefined) sets.push(['sort_order', p.sortOrder]);
+    if (p.notify) sets.push(['notify_json', JSON.stringify(p.notify)]); // issue 16
     if (sets.length) {
       tx(() => {
         db.prepare(`UPDATE offices SET ${sets.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...sets.map(([, v]) => v), officeId);
@@ -131,12 +132,20 @@ export function adminRouter(ctx: AppContext): Router {
 
   const writeService = db.prepare(`UPDATE services SET prefix=@prefix, name_json=@name, description_json=@description, number_start=@numberStart, number_end=@numberEnd,
     daily_cap=@dailyCap, target_wait_min=@targetWaitMin, default_service_min=@defaultServiceMin, sort_order=@sortOrder, active=@active, kiosk_visible=@kioskVisible,
-    priority_allowed=@priorityAllowed, reception_open=@receptionOpen, reception_close=@receptionClose WHERE id=@id`);
+    priority_allowed=@priorityAllowed, reception_open=@receptionOpen, reception_close=@receptionClose, journey_rank=@journeyRank, pickup_service_id=@pickupServiceId WHERE id=@id`);
+  // 交付 stage (issue 16): the pickup service is another service of the same office.
+  const checkPickup = (officeId: string, id: string | null, pickupServiceId: string | null | undefined) => {
+    if (!pickupServiceId) return;
+    if (pickupServiceId === id || !db.prepare('SELECT 1 FROM services WHERE id = ? AND office_id = ?').get(pickupServiceId, officeId)) {
+      throw new AppError('INVALID_INPUT', { field: 'pickupServiceId' }, '交付の用件は同じ庁舎の別の用件を選んでください。');
+    }
+  };
   const serviceParams = (id: string, s: Omit<Service, 'id' | 'officeId'>) => ({
     id, prefix: s.prefix, name: JSON.stringify(s.name), description: JSON.stringify(s.description), numberStart: s.numberStart, numberEnd: s.numberEnd,
     dailyCap: s.dailyCap, targetWaitMin: s.targetWaitMin, defaultServiceMin: s.defaultServiceMin, sortOrder: s.sortOrder,
     active: s.active ? 1 : 0, kioskVisible: s.kioskVisible ? 1 : 0, priorityAllowed: s.priorityAllowed ? 1 : 0,
     receptionOpen: s.hours?.open ?? null, receptionClose: s.hours?.close ?? null,
+    journeyRank: s.journeyRank ?? null, pickupServiceId: s.pickupServiceId ?? null,
   });
 
   on(r, 'POST', '/api/admin/offices/:officeId/services', (req) => {
@@ -145,6 +154,7 @@ export function adminRouter(ctx: AppContext): Router {
     const input = serviceCreateSchema.parse(req.body);
     const s = serviceSchema.parse({ ...input, description: input.description ?? { ja: '' }, sortOrder: input.sortOrder ?? nextOrder('services', officeId) });
     if (prefixTaken(officeId, s.prefix, null)) throw new AppError('PREFIX_TAKEN');
+    checkPickup(officeId, null, s.pickupServiceId);
     const id = db.prepare('SELECT 1 FROM services WHERE id = ?').get(`${officeId}-${s.prefix}`) ? `${officeId}-${randomUUID().slice(0, 8)}` : `${officeId}-${s.prefix}`;
     const now = clock.now();
     tx(() => {
@@ -166,6 +176,7 @@ export function adminRouter(ctx: AppContext): Router {
     const { id: _id, officeId: _o, ...rest } = current;
     const s = serviceSchema.parse({ ...rest, ...patch });
     if (s.prefix !== current.prefix && prefixTaken(row.office_id, s.prefix, serviceId)) throw new AppError('PREFIX_TAKEN');
+    checkPickup(row.office_id, serviceId, s.pickupServiceId);
     const now = clock.now();
     tx(() => {
       writeService.run(serviceParams(serviceId, s));

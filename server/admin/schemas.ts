@@ -46,6 +46,8 @@ export const officePatchSchema = z.strictObject({
   policy: policySchema.optional(),
   texts: textsSchema.optional(),
   sortOrder: z.int().min(0).max(9999).optional(),
+  /** "Your turn is near" notices (issue 16): e-mail through the SMTP relay, a generic webhook. */
+  notify: z.strictObject({ email: z.boolean().optional(), webhookUrl: z.url({ protocol: /^https?$/ }).max(500).nullable().optional() }).optional(),
 });
 
 export const officeCreateSchema = z.strictObject({
@@ -77,6 +79,10 @@ const serviceFields = {
   sortOrder: z.int().min(0).max(9999),
   /** The service's own reception window (issue 15), within the office's hours; null = the office's. */
   hours: z.strictObject({ open: hhmm, close: hhmm }).refine((h) => h.open < h.close, { message: 'closes before it opens', path: ['close'] }).nullable().optional(),
+  /** Journeys (issue 16): position in the default order of combinable services; null = not combinable. */
+  journeyRank: z.int().min(0).max(999).nullable().optional(),
+  /** 交付 stage (issue 16): the pickup service a ready ticket joins; null = none. */
+  pickupServiceId: id.nullable().optional(),
 };
 
 export const serviceSchema = z

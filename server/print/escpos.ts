@@ -148,6 +148,8 @@ export interface ReceiptContent {
   footer?: string | null;
   /** The resident's language as an image (zh, ko, vi, やさしいにほんご with furigana), printed under the service name. */
   raster?: RasterImage | null;
+  /** Journey (issue 16): every procedure of the ticket in order, when more than one. */
+  legs?: string[];
 }
 
 /** The 80 mm receipt (48 half-width columns in font A): Japanese first, the number very large. */
@@ -161,6 +163,10 @@ export function receiptBytes(c: ReceiptContent): Buffer {
   if (c.serviceNameAlt && c.serviceNameAlt !== c.serviceName) p.line(c.serviceNameAlt);
   if (c.raster) p.feed(1).raster(c.raster);
   p.feed(1).align('left');
+  if (c.legs && c.legs.length > 1) {
+    p.line('本日の手続き（この番号札で順に）');
+    c.legs.forEach((l, i) => p.line(`${i + 1}. ${l}`));
+  }
   p.line(`あなたの前に ${c.ahead}人 / ${c.ahead} ahead of you`);
   p.line(`待ち時間の目安：${c.estimateText}`);
   if (c.counterHint) p.line(`受付窓口：${c.counterHint}`);

@@ -131,6 +131,7 @@ export function printRouter(ctx: AppContext): Router {
       header: printableText(office.texts?.ticketHeader, row.lang),
       footer: printableText(office.texts?.ticketFooter, row.lang),
       raster: row.lang === 'ja' || row.lang === 'en' ? null : raster,
+      legs: status.journey?.map((l) => (l.pickup ? '交付' : pickText(l.name, 'ja'))), // issue 16
     });
     await sendToPrinter(printer.host, printer.port, bytes);
     return { printed: true, bytes: bytes.length, image: Boolean(raster) && row.lang !== 'ja' && row.lang !== 'en', fallback: IMAGE_LANGS.has(row.lang) && !raster ? 'ja+en' : null };

@@ -8,6 +8,7 @@ import { liveOf, type DomainEvent, type OfficeState } from './state.js';
 import { businessDay, endOfBusinessDay } from './time.js';
 import { officeToday, receptionOpen } from '../calendar/reception.js';
 import { serviceOpen } from '../calendar/service-hours.js';
+import { afterServed, closePickups, decidePlan, decideProcessing, decideReady, journeyLegs, pickupPending } from '../visits/journey.js';
 
 export interface Actor {
   role: ActorRole | 'system';
@@ -71,16 +72,30 @@ export function decide(state: OfficeState, cmd: AnyCommand, ctx: DecideContext):
       const ticket = state.tickets.get(cmd.payload.ticketId);
       if (!ticket) throw new AppError('TICKET_NOT_FOUND');
       const step = activeStepOf(state, ticket.id);
+      // A 交付 stage still pending (issue 16) ends with the visit.
+      const pickup: DomainEvent[] = pickupPending(ticket.pickup) ? [{ type: 'pickup.closed', at: ctx.now, ticketId: ticket.id, reason: 'cancelled' }] : [];
+      if (!step && pickup.length) return { events: pickup, ticketId: ticket.id };
       if (!step) throw new AppError('INVALID_TRANSITION', { reason: 'ticket already finished' });
-      return { events: [{ type: 'step.ended', at: ctx.now, stepId: step.id, outcome: 'cancelled' }], stepId: step.id, ticketId: ticket.id, counterId: step.counterId ?? undefined };
+      return { events: [{ type: 'step.ended', at: ctx.now, stepId: step.id, outcome: 'cancelled' }, ...pickup], stepId: step.id, ticketId: ticket.id, counterId: step.counterId ?? undefined };
     }
     case 'office:close-day':
       return closeDay(state, ctx.now, businessDay(ctx.now, state.office.timezone));
+    // Whole visits (issue 16): server/visits/journey.ts
+    case 'ticket:plan':
+      return decidePlan(state, cmd.payload, ctx, activeStepOf);
+    case 'counter:processing': {
+      const { counter, step } = currentStep(state, cmd.payload.counterId, ctx, ['called', 'serving']);
+      return decideProcessing(state, step, counter.id, ctx, newStep);
+    }
+    case 'ticket:ready':
+      return decideReady(state, cmd.payload, ctx, activeStepOf, newStep);
   }
 }
 
 function issue(state: OfficeState, p: Command<'ticket:issue'>, ctx: DecideContext): Decision {
-  const service = state.services.get(p.serviceId);
+  // A journey (issue 16): the first leg is the ticket's service, the rest its plan.
+  const [firstLeg, ...plan] = journeyLegs(state, p, ctx.actor.role === 'kiosk');
+  const service = state.services.get(firstLeg!);
   if (!service) throw new AppError('SERVICE_NOT_FOUND');
   const fromKiosk = ctx.actor.role === 'kiosk';
   if (!service.active || (fromKiosk && !service.kioskVisible)) throw new AppError('SERVICE_INACTIVE');
@@ -108,6 +123,7 @@ function issue(state: OfficeState, p: Command<'ticket:issue'>, ctx: DecideContex
     issuedAt: ctx.now,
     token: ctx.newToken(),
     deviceId: ctx.actor.deviceId,
+    ...(plan.length ? { plan } : {}),
   };
   const step = newStep(ticket.id, state.office.id, 1, service.id, ctx.now, orderKeyFor(state, service.id, 'back', ctx.now), null, ctx);
   // The estimate the resident is shown is recorded in the event (issue 13), computed before the ticket joins the queue.
@@ -115,7 +131,7 @@ function issue(state: OfficeState, p: Command<'ticket:issue'>, ctx: DecideContex
   return { events: [{ type: 'ticket.issued', at: ctx.now, ticket, step, estimate }], ticketId: ticket.id, stepId: step.id };
 }
 
-function newStep(ticketId: string, officeId: string, seq: number, serviceId: string, at: number, orderKey: number, fromStepId: string | null, ctx: DecideContext): Step {
+export function newStep(ticketId: string, officeId: string, seq: number, serviceId: string, at: number, orderKey: number, fromStepId: string | null, ctx: DecideContext): Step {
   return {
     id: ctx.newId(), ticketId, officeId, seq, serviceId, state: 'waiting', enqueuedAt: at, orderKey,
     firstCalledAt: null, lastCalledAt: null, callCount: 0, startedAt: null, endedAt: null, outcome: null,
@@ -230,7 +246,7 @@ function callSpecific(state: OfficeState, p: Command<'counter:call'>, ctx: Decid
   };
 }
 
-function currentStep(state: OfficeState, counterId: string, ctx: DecideContext, allowed: Step['state'][]): { counter: Counter; live: CounterLive; step: Step } {
+export function currentStep(state: OfficeState, counterId: string, ctx: DecideContext, allowed: Step['state'][]): { counter: Counter; live: CounterLive; step: Step } {
   const { counter, live } = findCounter(state, counterId);
   assertAtCounter(live, ctx);
   if (!live.currentStepId) throw new AppError('COUNTER_IDLE');
@@ -254,7 +270,8 @@ function currentStepAction(state: OfficeState, name: 'counter:recall' | 'counter
     case 'counter:start':
       return { events: [{ type: 'step.started', at, stepId: step.id }], ...refs };
     case 'counter:done':
-      return { events: [{ type: 'step.ended', at, stepId: step.id, outcome: 'served' }], ...refs };
+      // A journey's next leg (or the ready 交付 step) is enqueued by the same command (issue 16).
+      return { events: [{ type: 'step.ended', at, stepId: step.id, outcome: 'served' }, ...afterServed(state, step, ctx, newStep)], ...refs };
     case 'counter:hold':
       return { events: [{ type: 'step.held', at, stepId: step.id, counterId: counter.id }], ...refs };
   }
@@ -301,7 +318,8 @@ export function closeDay(state: OfficeState, now: number, day: string): Decision
     if (t && t.businessDay <= day) stepIds.push(s.id);
   }
   const counterIds = [...state.live.values()].filter((l) => l.state !== 'closed' || l.currentStepId || l.clerkId).map((l) => l.counterId);
-  if (stepIds.length === 0 && counterIds.length === 0) return { events: [] };
   const at = Math.min(now, endOfBusinessDay(day, state.office.timezone));
-  return { events: [{ type: 'day.closed', at, businessDay: day, stepIds, counterIds }] };
+  const pickups = closePickups(state, day, at); // 交付 stages still pending (issue 16)
+  if (stepIds.length === 0 && counterIds.length === 0) return { events: pickups };
+  return { events: [{ type: 'day.closed', at, businessDay: day, stepIds, counterIds }, ...pickups] };
 }

@@ -9,6 +9,7 @@ import { liveOf, type OfficeState } from './state.js';
 import { businessDay } from './time.js';
 import { officeToday, receptionOpen } from '../calendar/reception.js';
 import { serviceOpen } from '../calendar/service-hours.js';
+import { journeyFields, pickupsReady, staffPickups, stepVisitFields } from '../visits/views.js';
 
 /** Read models built from the state: the public one (no personal data) and the staff one. */
 
@@ -36,6 +37,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
         kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin, hours: s.hours ?? null,
         refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, view, LIST_RUNS),
+        journeyRank: s.journeyRank ?? null, pickupServiceId: s.pickupServiceId ?? null, // issue 16
       };
     });
 }
@@ -90,12 +92,13 @@ export function buildPublicSnapshot(state: OfficeState, version: number, now: nu
     counters: publicCounters(state),
     recentCalls,
     noShows: publicNoShows(state, businessDay(now, o.timezone)),
+    pickupsReady: pickupsReady(state, businessDay(now, o.timezone)), // 交付 panel (issue 16)
   };
 }
 
 export function stepView(state: OfficeState, step: Step): StaffStepView {
   const t = state.tickets.get(step.ticketId);
-  return { ...step, display: t?.display ?? '?', priority: t?.priority ?? false, issuedAt: t?.issuedAt ?? step.enqueuedAt };
+  return { ...step, display: t?.display ?? '?', priority: t?.priority ?? false, issuedAt: t?.issuedAt ?? step.enqueuedAt, ...stepVisitFields(state, step) };
 }
 
 export function buildStaffSnapshot(
@@ -159,7 +162,7 @@ function staffFromPublic(state: OfficeState, pub: PublicSnapshot, version: numbe
     };
   });
   const { kind: _kind, counters: _c, ...rest } = pub;
-  return { ...rest, version, kind: 'staff', counters, waiting, held, policy: state.office.policy, stats: { issuedToday, servedToday, noShowToday, oldestWaitMs } };
+  return { ...rest, version, kind: 'staff', counters, waiting, held, policy: state.office.policy, stats: { issuedToday, servedToday, noShowToday, oldestWaitMs }, pickups: staffPickups(state) };
 }
 
 /** What the phone page shows for one ticket. */
@@ -185,5 +188,6 @@ export function buildTicketStatus(state: OfficeState, ticketId: string, version:
     estimate,
     steps: steps.map((s) => ({ serviceId: s.serviceId, state: s.state, outcome: s.outcome })),
     version,
+    ...journeyFields(state, ticketId, now, estimate, version), // whole visit (issue 16)
   };
 }

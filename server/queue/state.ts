@@ -1,5 +1,6 @@
 import type { CallReason, Counter, CounterLive, Office, Outcome, RecordedEstimate, Service, Step, Ticket } from '../../common/types.js';
 import { noteStep } from './openSteps.js';
+import { applyVisitEvent, visitEventRefs, type VisitEvent } from '../visits/journey.js';
 
 /**
  * Domain events (rule 5). The reducer below is the only code that changes ticket, step and
@@ -21,7 +22,9 @@ export type DomainEvent =
   | { type: 'counter.resumed'; at: number; counterId: string }
   /** `by`: the staff member who closed it (absent in older events). */
   | { type: 'counter.closed'; at: number; counterId: string; by?: string | null }
-  | { type: 'day.closed'; at: number; businessDay: string; stepIds: string[]; counterIds: string[] };
+  | { type: 'day.closed'; at: number; businessDay: string; stepIds: string[]; counterIds: string[] }
+  /** Journeys and the 交付 stage (issue 16, server/visits/journey.ts). */
+  | VisitEvent;
 
 export type EventType = DomainEvent['type'];
 
@@ -303,6 +306,13 @@ export function applyEvent(state: OfficeState, e: DomainEvent, touched: Touched 
       }
       break;
     }
+    case 'journey.planned':
+    case 'journey.advanced':
+    case 'pickup.processing':
+    case 'pickup.ready':
+    case 'pickup.closed':
+      applyVisitEvent(state, e, touched);
+      break;
     default: {
       const never: never = e;
       throw new Error(`unknown event ${(never as { type: string }).type}`);
@@ -334,5 +344,11 @@ export function eventRefs(state: OfficeState, e: DomainEvent): { ticketId: strin
       return { ticketId: null, stepId: null, counterId: e.counterId };
     case 'day.closed':
       return { ticketId: null, stepId: null, counterId: null };
+    case 'journey.planned':
+    case 'journey.advanced':
+    case 'pickup.processing':
+    case 'pickup.ready':
+    case 'pickup.closed':
+      return visitEventRefs(e);
   }
 }

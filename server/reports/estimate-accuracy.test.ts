@@ -95,7 +95,8 @@ describe('estimate accuracy in the reports (hand-made example)', () => {
     const names = loadNames(db);
     const rows = stepPage(db, 'chuo', tokyo('2026-03-24 00:00'), tokyo('2026-03-25 00:00'), null);
     const e2 = rows.find((r) => r.display === 'A-2')!;
-    expect(STEP_HEADERS.slice(-4)).toEqual(['目安下限(分)', '目安上限(分)', '目安(分)', '目安の方式']);
-    expect(stepCells(e2, names, new LocalTime('Asia/Tokyo')).slice(-4)).toEqual([10, 20, 15, 'test/1']);
+    // The estimate columns, then the 交付 stage columns (issue 16).
+    expect(STEP_HEADERS.slice(-6, -2)).toEqual(['目安下限(分)', '目安上限(分)', '目安(分)', '目安の方式']);
+    expect(stepCells(e2, names, new LocalTime('Asia/Tokyo')).slice(-6, -2)).toEqual([10, 20, 15, 'test/1']);
   });
 });

@@ -84,9 +84,10 @@ const LAST_STEP = "s.seq > 1 AND s.outcome <> 'transferred'";
 const STEP_COLUMNS = `s.service_id, s.counter_id, s.clerk_id, s.seq, s.enqueued_at, s.first_called_at, s.started_at, s.ended_at, s.outcome,
   CASE WHEN ${LAST_STEP} THEN (SELECT t.issued_at FROM tickets t WHERE t.id = s.ticket_id) END,
   CASE WHEN ${LAST_STEP} THEN (SELECT f.service_id FROM steps f WHERE f.ticket_id = s.ticket_id AND f.seq = 1) END,
-  s.est_method IS NOT NULL, s.est_low_min, s.est_high_min, s.est_point_min`;
-/** Then the ticket's issued_at and first service, only on the last step of a transferred ticket; then the recorded estimate (issue 13). */
-type RawStep = [string, string | null, string | null, number, number, number | null, number | null, number | null, Outcome | null, number | null, string | null, number, number | null, number | null, number | null];
+  s.est_method IS NOT NULL, s.est_low_min, s.est_high_min, s.est_point_min,
+  CASE WHEN s.outcome = 'served' THEN EXISTS (SELECT 1 FROM steps n WHERE n.ticket_id = s.ticket_id AND n.seq = s.seq + 1) END`;
+/** Then the ticket's issued_at and first service, only on the last step of a transferred ticket; then the recorded estimate (issue 13); then whether a served step has a next leg (a journey, issue 16: not the visit's end). */
+type RawStep = [string, string | null, string | null, number, number, number | null, number | null, number | null, Outcome | null, number | null, string | null, number, number | null, number | null, number | null, number | null];
 
 function stepsStatement(db: DB) {
   return db.prepare(`SELECT ${STEP_COLUMNS} FROM steps s WHERE s.office_id = ? AND s.enqueued_at >= ? AND s.enqueued_at <= ?`).raw(true);
@@ -200,7 +201,7 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
     const officeAcc = acc(byOffice, office.id);
     const counterAccs = new Map<string | null, Accumulator>();
     for (const r of stmt.iterate(office.id, lo, hi) as IterableIterator<RawStep>) {
-      const [serviceId, counterId, clerkId, seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, ticketIssuedAt, firstServiceId, hasEst, estLow, estHigh, estPoint] = r;
+      const [serviceId, counterId, clerkId, seq, enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, ticketIssuedAt, firstServiceId, hasEst, estLow, estHigh, estPoint, hasNext] = r;
       const step: ReportStep = { enqueuedAt, firstCalledAt, startedAt, endedAt, outcome, seq, targetMs: (names.services.get(serviceId)?.targetWaitMin ?? 30) * 60_000 };
       if (hasEst) step.est = { lowMin: estLow, highMin: estHigh, pointMin: estPoint };
       const slot = outcome === 'served' && endedAt !== null ? lt.slot(endedAt) : null;
@@ -229,7 +230,7 @@ export function summaryReport(db: DB, officeIds: string[], from: string, to: str
         cell.sum += firstCalledAt - enqueuedAt;
       }
       // The last step of a finished ticket: its visit stay.
-      if (outcome !== null && outcome !== 'transferred' && endedAt !== null) {
+      if (outcome !== null && outcome !== 'transferred' && !hasNext && endedAt !== null) {
         const first = seq === 1;
         const issuedAt = first ? enqueuedAt : ticketIssuedAt;
         const firstService = first ? serviceId : firstServiceId;
@@ -635,6 +636,9 @@ export interface RawStepRow {
   est_high_min: number | null;
   est_point_min: number | null;
   est_method: string | null;
+  /** 交付 stage (issue 16): 'reception' (the 受付 step), 'pickup' (the 交付 step), null otherwise; and the processing time (ready − 書類作成中). */
+  stage?: 'reception' | 'pickup' | null;
+  processing_ms?: number | null;
 }
 
 export const STEP_PAGE = 5000;
@@ -643,7 +647,9 @@ export const STEP_PAGE = 5000;
 export function stepPage(db: DB, officeId: string, lo: number, hi: number, after: { at: number; rowid: number } | null, limit = STEP_PAGE): RawStepRow[] {
   const sql = `SELECT s.rowid AS rowid, s.office_id, t.business_day, t.display, t.priority, t.issued_at, s.seq, s.service_id, s.enqueued_at,
       s.first_called_at, s.last_called_at, s.call_count, s.started_at, s.ended_at, s.outcome, s.state, s.counter_id, s.clerk_id, s.call_reason,
-      s.est_low_min, s.est_high_min, s.est_point_min, s.est_method
+      s.est_low_min, s.est_high_min, s.est_point_min, s.est_method,
+      CASE WHEN t.pickup_json IS NULL THEN NULL WHEN json_extract(t.pickup_json, '$.stepId') = s.id THEN 'pickup' WHEN json_extract(t.pickup_json, '$.fromStepId') = s.id THEN 'reception' END AS stage,
+      CASE WHEN t.pickup_json IS NOT NULL THEN json_extract(t.pickup_json, '$.readyAt') - json_extract(t.pickup_json, '$.processingAt') END AS processing_ms
     FROM steps s JOIN tickets t ON t.id = s.ticket_id
     WHERE s.office_id = ? AND s.enqueued_at >= ? AND s.enqueued_at <= ?${after ? ' AND (s.enqueued_at > ? OR s.rowid > ?)' : ''}
     ORDER BY s.enqueued_at, s.rowid LIMIT ?`;

@@ -116,6 +116,7 @@ export const STEP_HEADERS = [
   '待ち時間(分)', '移動時間(分)', '処理時間(分)',
   '発券日時(ISO)', '受付日時(ISO)', '初回呼出日時(ISO)', '開始日時(ISO)', '終了日時(ISO)',
   '目安下限(分)', '目安上限(分)', '目安(分)', '目安の方式',
+  '段階', '書類作成時間(分)',
 ];
 
 /** One CSV row per step; every timestamp in office-local time (Excel form) and ISO 8601 with offset. */
@@ -141,6 +142,9 @@ export function stepCells(r: RawStepRow, names: Names, lt: LocalTime): Cell[] {
     r.outcome === 'served' || r.outcome === 'transferred' ? d(r.ended_at, r.started_at) : null,
     iso(r.issued_at), iso(r.enqueued_at), iso(r.first_called_at), iso(r.started_at), iso(r.ended_at),
     r.est_low_min ?? null, r.est_high_min ?? null, r.est_point_min ?? null, r.est_method ?? '',
+    // 交付 stage (issue 16): the 受付 and 交付 steps; processing time = ready − 書類作成中 (on both rows once ready).
+    r.stage === 'pickup' ? '交付' : r.stage === 'reception' ? '受付' : '',
+    r.stage && r.processing_ms != null ? min2(r.processing_ms) : null,
   ];
 }
 

@@ -22,6 +22,7 @@ export function officeFromRow(r: Row): Office {
     announcement: json(r.announcement_json, { ja: '', en: '', english: false }),
     texts: json(r.texts_json, {}),
     calendar: { settings: json(r.calendar_json, DEFAULT_CALENDAR_SETTINGS), entries: [] },
+    ...(typeof r.notify_json === 'string' && r.notify_json !== '{}' ? { notify: json(r.notify_json, {}) } : {}),
   };
 }
 
@@ -42,6 +43,8 @@ export function serviceFromRow(r: Row): Service {
     kioskVisible: bool(r.kiosk_visible),
     priorityAllowed: bool(r.priority_allowed),
     hours: r.reception_open && r.reception_close ? { open: String(r.reception_open), close: String(r.reception_close) } : null,
+    journeyRank: numOrNull(r.journey_rank),
+    pickupServiceId: (r.pickup_service_id as string | null | undefined) ?? null,
   };
 }
 
@@ -59,6 +62,9 @@ export function ticketFromRow(r: Row): Ticket {
     issuedAt: Number(r.issued_at),
     token: String(r.token),
     deviceId: (r.device_id as string | null) ?? null,
+    // Journey and 交付 stage (issue 16): present only when the ticket has them.
+    ...(typeof r.plan_json === 'string' && r.plan_json !== '[]' ? { plan: json<string[]>(r.plan_json, []) } : {}),
+    ...(typeof r.pickup_json === 'string' ? { pickup: json(r.pickup_json, null) as unknown as NonNullable<Ticket['pickup']> } : {}),
   };
 }
 
@@ -139,9 +145,9 @@ export class Writer {
   private readonly insertEventStmt;
 
   constructor(db: DB) {
-    this.upsertTicketStmt = db.prepare(`INSERT INTO tickets (id, office_id, business_day, prefix, number, display, priority, priority_reason, lang, issued_at, token, device_id)
-      VALUES (@id, @officeId, @businessDay, @prefix, @number, @display, @priority, @priorityReason, @lang, @issuedAt, @token, @deviceId)
-      ON CONFLICT(id) DO NOTHING`);
+    this.upsertTicketStmt = db.prepare(`INSERT INTO tickets (id, office_id, business_day, prefix, number, display, priority, priority_reason, lang, issued_at, token, device_id, plan_json, pickup_json)
+      VALUES (@id, @officeId, @businessDay, @prefix, @number, @display, @priority, @priorityReason, @lang, @issuedAt, @token, @deviceId, @planJson, @pickupJson)
+      ON CONFLICT(id) DO UPDATE SET plan_json=excluded.plan_json, pickup_json=excluded.pickup_json`);
     this.upsertStepStmt = db.prepare(`INSERT INTO steps (id, ticket_id, office_id, seq, service_id, state, enqueued_at, order_key, first_called_at, last_called_at, call_count, started_at, ended_at, outcome, counter_id, clerk_id, call_reason, from_step_id,
         est_low_min, est_high_min, est_point_min, est_method, est_ahead)
       VALUES (@id, @ticketId, @officeId, @seq, @serviceId, @state, @enqueuedAt, @orderKey, @firstCalledAt, @lastCalledAt, @callCount, @startedAt, @endedAt, @outcome, @counterId, @clerkId, @callReason, @fromStepId,
@@ -155,7 +161,8 @@ export class Writer {
   }
 
   ticket(t: Ticket): void {
-    this.upsertTicketStmt.run({ ...t, priority: t.priority ? 1 : 0 });
+    const { plan, pickup, ...row } = t;
+    this.upsertTicketStmt.run({ ...row, priority: t.priority ? 1 : 0, planJson: plan?.length ? JSON.stringify(plan) : null, pickupJson: pickup ? JSON.stringify(pickup) : null });
   }
   step(s: Step): void {
     // The recorded estimate is written once with the step (it never changes afterwards).
