@@ -65,7 +65,8 @@ describe('console: office calendar, service hours, missing translations', () => 
     await page.locator('tr', { hasText: '住民票・戸籍の証明' }).getByRole('button', { name: '編集' }).click();
     await page.fill('input[name=hoursOpen]', '08:30');
     await page.fill('input[name=hoursClose]', '16:00');
-    await page.getByRole('button', { name: '保存' }).click();
+    // The service form's own 保存 (the 用件 tab also has the journeys settings' 保存).
+    await page.locator('form', { has: page.locator('input[name=hoursClose]') }).getByRole('button', { name: '保存' }).click();
     await expect.poll(() => page.locator('[data-testid="hours-chuo-B"]').textContent()).toBe('08:30–16:00');
     await screenshot(page, 'lang-admin-services');
     expect(srv.db.prepare("SELECT reception_open, reception_close FROM services WHERE id = 'chuo-B'").get()).toEqual({ reception_open: '08:30', reception_close: '16:00' });

@@ -159,7 +159,7 @@ describe('journeys and the 交付 stage in the browser', () => {
     srv.clock.advance(4 * 60_000);
     expect((await cmd('call-next')).status).toBe(200);
     await expect.poll(() => board.getByTestId('now-number').textContent(), { timeout: 10_000 }).toBe(display);
-    expect(await board.getByTestId('pickups').count()).toBe(0);
+    await expect.poll(() => board.getByTestId('pickups').count(), { timeout: 10_000 }).toBe(0);
     await cmd('done');
 
     const sup = await login(srv.url, 'supervisor');
