@@ -51,12 +51,26 @@ export function aheadAtIssue(state: OfficeState, serviceId: string, priority: bo
 }
 
 /**
+ * Which estimator issues estimates: the forward simulation (default) or today's formula
+ * ('baseline', `MADOGUCHI_ESTIMATOR=baseline`): a switch to measure what the estimator costs
+ * (bench/throughput.bench.ts) and a fallback, recorded with its method id like any other.
+ */
+export type EstimatorMode = 'queue-sim' | 'baseline';
+let estimatorMode: EstimatorMode = process.env.MADOGUCHI_ESTIMATOR === 'baseline' ? 'baseline' : 'queue-sim';
+export function setEstimatorMode(mode: EstimatorMode): EstimatorMode {
+  const before = estimatorMode;
+  estimatorMode = mode;
+  return before;
+}
+
+/**
  * The estimate for a resident who takes a ticket now (the kiosk's service list, and the ticket being
  * issued — computed before it joins the queue): a forward simulation of the queue (server/estimate/).
  * Seeded by service, priority and minute, so the list and the ticket issued in the same minute agree.
  */
 export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView, runs?: number): WaitEstimate {
   const ahead = aheadAtIssue(state, serviceId, priority);
+  if (estimatorMode === 'baseline') return estimateWait(state, serviceId, ahead);
   const openCounters = openCountersFor(state, serviceId);
   if (openCounters === 0) return noEstimate(ahead);
   const v = view ?? queueView(state, now);
