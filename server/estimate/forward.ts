@@ -342,9 +342,8 @@ function takeFor(svcs: number[], prio: Q[], normal: Q[], front: SimStep[][], t: 
     if (nh && (!bestN || nh.orderKey < bestN.items[bestN.head]!.orderKey)) bestN = n;
     if (f.length && (bestF < 0 || f[0]!.orderKey < front[bestF]![0]!.orderKey)) bestF = i;
     if (maxWaitMs !== null) {
-      for (const [q, h] of [[p, ph], [n, nh]] as const) {
-        if (h && h.enqueuedAt <= limit && h.enqueuedAt < overdueAt) { overdueQ = q; overdueF = null; overdueAt = h.enqueuedAt; }
-      }
+      if (ph && ph.enqueuedAt <= limit && ph.enqueuedAt < overdueAt) { overdueQ = p; overdueF = null; overdueAt = ph.enqueuedAt; }
+      if (nh && nh.enqueuedAt <= limit && nh.enqueuedAt < overdueAt) { overdueQ = n; overdueF = null; overdueAt = nh.enqueuedAt; }
       // Each step put at the front goes before the earlier ones: the last is the one that came in first.
       const x = f.length - 1;
       if (x >= 0 && f[x]!.enqueuedAt <= limit && f[x]!.enqueuedAt < overdueAt) { overdueQ = null; overdueF = [i, x]; overdueAt = f[x]!.enqueuedAt; }

@@ -1,5 +1,5 @@
 import type { RecordedEstimate, WaitEstimate } from '../../common/types.js';
-import { FORWARD_METHOD, forwardEstimate, hashSeed, type QueueView } from '../estimate/forward.js';
+import { FORWARD_METHOD, forwardEstimate, hashSeed, RUNS, shapeRange, type QueueView } from '../estimate/forward.js';
 import { queueView } from '../estimate/view.js';
 import { MINUTE_MS } from './clock.js';
 import { queuePosition } from './policy.js';
@@ -73,9 +73,45 @@ export function estimateAtIssue(state: OfficeState, serviceId: string, priority:
   if (estimatorMode === 'baseline') return estimateWait(state, serviceId, ahead);
   const openCounters = openCountersFor(state, serviceId);
   if (openCounters === 0) return noEstimate(ahead);
+  // Kept per office while the minute and every counter's state and current call stay the same
+  // (issues only add to the back of queues): the next resident of a long queue is then estimated
+  // from that simulation, moved by the time each person ahead adds in it. So a burst of issues
+  // costs one simulation per service, not one each (the throughput bench, docs/OPERATIONS.md).
+  const sig = issueSignature(state, now);
+  let cache = issueCache.get(state);
+  if (!cache || cache.sig !== sig) issueCache.set(state, (cache = { sig, byKey: new Map() }));
+  const key = `${serviceId}|${priority ? 1 : 0}`;
+  const hit = cache.byKey.get(key);
+  if (hit && hit.ahead >= REUSE_MIN_AHEAD && ahead >= hit.ahead) return shifted(hit, ahead, openCounters);
   const v = view ?? queueView(state, now);
   const target = { id: '', serviceId, priority, orderKey: Math.max(now, state.maxOrderKey + 1), enqueuedAt: now };
-  return fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`), runs), ahead, openCounters);
+  const full = runs === undefined || runs >= RUNS;
+  const est = fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`), runs), ahead, openCounters);
+  if (full && est.pointMin !== null && est.pointMin !== undefined) cache.byKey.set(key, est);
+  return est;
+}
+
+/** A simulation is reused only for queues this long (short ones are cheap, and not linear: idle counters). */
+const REUSE_MIN_AHEAD = 10;
+const issueCache = new WeakMap<OfficeState, { sig: string; byKey: Map<string, WaitEstimate> }>();
+
+/** What a newcomer's estimate depends on besides the queue's length: the minute and each counter's state and call. */
+function issueSignature(state: OfficeState, now: number): string {
+  let sig = String(Math.floor(now / MINUTE_MS));
+  for (const c of state.counters.values()) {
+    const l = liveOf(state, c.id);
+    sig += `|${c.id}:${l.state}:${l.currentStepId ?? ''}`;
+  }
+  return sig;
+}
+
+/** A cached newcomer estimate for `ahead` people ahead: moved by the mean time per person ahead in its simulation. */
+function shifted(e: WaitEstimate, ahead: number, openCounters: number): WaitEstimate {
+  const d = ahead - e.ahead;
+  if (d === 0) return { ...e, openCounters };
+  const per = e.pointMin! / (e.ahead + 1);
+  const r = shapeRange(e.lowMin! + d * per, e.pointMin! + d * per, e.highMin! + d * per);
+  return { ...e, ahead, openCounters, lowMin: r.lowMin, highMin: r.highMin, pointMin: r.pointMin };
 }
 
 /** The estimate for a step waiting now (the phone page behind the QR code, updated as the queue moves). */
