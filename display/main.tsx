@@ -7,6 +7,7 @@ import { useLiveOffice } from '../web/socket.js';
 import type { CallRecord, DeviceInfo, Lang, PublicCounter, PublicSnapshot, Whoami } from '../common/index.js';
 import { AnnouncementQueue, announcementText, CallTracker, DEFAULT_ANNOUNCER } from './speech.js';
 import { DisplaySound } from './sound.js';
+import { WaitingEstimate } from './waiting-estimate.js';
 import { callBoard, LANDSCAPE_MAX_SLOTS, MAX_SLOTS, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
 
 /**
@@ -301,6 +302,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
               <span className="prefix">{s.prefix}</span>
               <span className="count"><b>{s.waiting}</b>人</span>
               <span className="svc" lang={lang}>{s.name[lang]?.trim() || s.name.ja}</span>
+              <WaitingEstimate estimate={s.estimate} />
             </li>
           ))}
         </ul>
