@@ -17,13 +17,15 @@ import { SKIP_AFTER_MIN, type DayPlan } from './schedule.js';
  * previous business days, or an explicit plan): in each run a usual pause (lunch) is taken with
  * the probability it was seen — the counter pauses when it next becomes free inside the window and
  * comes back at its end —, a counter paused now comes back at its window's end, a closed counter
- * opens at its usual time and an early closing stops a counter. queue-sim/1 estimates (recorded
- * before) stay readable; they are no longer used to calibrate.
+ * opens at its usual time and an early closing stops a counter. A step put at the front (transfer,
+ * hold back) goes before the queue by order key but waits for the maximum-wait rule from when it
+ * came in, as policy.ts has it. The point is the runs' median; the range spans both their widened
+ * 10th–90th percentile and, once today has enough called tickets estimated by this method, their
+ * 10th–93rd percentile error (whichever reaches further). queue-sim/1 estimates recorded before
+ * stay as they are (the reports read any method); they are not used to calibrate this one.
  */
 
 export const FORWARD_METHOD = 'queue-sim/2';
-/** Earlier methods of this estimator, as recorded with old tickets (reports read them as they are). */
-export const FORWARD_METHODS_BEFORE = ['queue-sim/1'] as const;
 /** Runs per estimate: enough for stable P10/P90 at ~1–2 ms per estimate on a busy day. */
 export const RUNS = 32;
 /** Calls simulated per estimate at most: a long queue gets fewer runs (never fewer than MIN_RUNS), so the cost stays bounded. */
