@@ -68,32 +68,34 @@ export function setEstimatorMode(mode: EstimatorMode): EstimatorMode {
  * issued — computed before it joins the queue): a forward simulation of the queue (server/estimate/).
  * Seeded by service, priority and minute, so the list and the ticket issued in the same minute agree.
  */
-export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView, runs?: number): WaitEstimate {
+export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView | (() => QueueView), runs?: number): WaitEstimate {
   const ahead = aheadAtIssue(state, serviceId, priority);
   if (estimatorMode === 'baseline') return estimateWait(state, serviceId, ahead);
   const openCounters = openCountersFor(state, serviceId);
   if (openCounters === 0) return noEstimate(ahead);
   // Kept per office while the minute and every counter's state and current call stay the same
-  // (issues only add to the back of queues): the next resident of a long queue is then estimated
-  // from that simulation, moved by the time each person ahead adds in it. So a burst of issues
+  // (issues only add to the back of queues): the same queue gets the same estimate (the kiosk list
+  // and the ticket agree), and the next resident of a long queue is estimated from that
+  // simulation, moved by the time each person ahead adds in it. The list's 12-run estimates are
+  // not reused for a ticket. So a burst of issues
   // costs one simulation per service, not one each (the throughput bench, docs/OPERATIONS.md).
   const sig = issueSignature(state, now);
   let cache = issueCache.get(state);
   if (!cache || cache.sig !== sig) issueCache.set(state, (cache = { sig, byKey: new Map() }));
   const key = `${serviceId}|${priority ? 1 : 0}`;
+  const want = runs ?? RUNS;
   const hit = cache.byKey.get(key);
-  if (hit && hit.ahead >= REUSE_MIN_AHEAD && ahead >= hit.ahead) return shifted(hit, ahead, openCounters);
-  const v = view ?? queueView(state, now);
+  if (hit && hit.runs >= want && (ahead === hit.est.ahead || (hit.est.ahead >= REUSE_MIN_AHEAD && ahead > hit.est.ahead))) return shifted(hit.est, ahead, openCounters);
+  const v = typeof view === 'function' ? view() : view ?? queueView(state, now);
   const target = { id: '', serviceId, priority, orderKey: Math.max(now, state.maxOrderKey + 1), enqueuedAt: now };
-  const full = runs === undefined || runs >= RUNS;
   const est = fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`), runs), ahead, openCounters);
-  if (full && est.pointMin !== null && est.pointMin !== undefined) cache.byKey.set(key, est);
+  if (est.pointMin !== null && est.pointMin !== undefined && (!hit || hit.est.ahead !== ahead || want >= hit.runs)) cache.byKey.set(key, { est, runs: want });
   return est;
 }
 
 /** A simulation is reused only for queues this long (short ones are cheap, and not linear: idle counters). */
 const REUSE_MIN_AHEAD = 10;
-const issueCache = new WeakMap<OfficeState, { sig: string; byKey: Map<string, WaitEstimate> }>();
+const issueCache = new WeakMap<OfficeState, { sig: string; byKey: Map<string, { est: WaitEstimate; runs: number }> }>();
 
 /** What a newcomer's estimate depends on besides the queue's length: the minute and each counter's state and call. */
 function issueSignature(state: OfficeState, now: number): string {
