@@ -5,8 +5,12 @@ import type { AnyCommand } from '../common/schemas.js';
 import type { WaitEstimate } from '../common/types.js';
 import { ManualClock } from '../server/queue/clock.js';
 import type { Actor } from '../server/queue/decide.js';
-import { aheadAtIssue, estimateAtIssue, estimateWait } from '../server/queue/estimate.js';
-import { startOfBusinessDay } from '../server/queue/time.js';
+import { learnSchedule, previousDays, type CounterEventRow, type CounterEventType } from '../server/estimate/schedule.js';
+import { attachSchedule } from '../server/estimate/view.js';
+import { aheadAtIssue, estimateAtIssue, estimateWait, setEstimatorMode } from '../server/queue/estimate.js';
+import type { OfficeState } from '../server/queue/state.js';
+import { liveOf } from '../server/queue/state.js';
+import { businessDay, startOfBusinessDay } from '../server/queue/time.js';
 import { ensureDemoOffices } from '../server/sim/demo.js';
 import { DomainExecutor } from '../server/sim/domain.js';
 import { chuoProfile, higashiProfile } from '../server/sim/profiles.js';
@@ -28,6 +32,11 @@ import { row, round, type BenchRow } from './types.js';
  * — 12 serves A+B, 13 serves A+E — and lunch staggered over four counters), 中央区役所 in the 2025
  * season (no reform: five counters at lunch 12–13), 東区役所 in the 2026 season (eight counters,
  * most shared between two or three services), and an ordinary June day.
+ *
+ * Each scenario first runs its warm-up days (the business days before, not measured, today's
+ * formula issuing) so the office has the history its learned counter schedule
+ * (server/estimate/schedule.ts) is read from, as a real office has; the executor keeps the
+ * counter events the engine would find in its event log.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -37,26 +46,66 @@ interface Scenario {
   name: string;
   profile: () => OfficeProfile;
   days: string[];
+  /** Business days simulated before, for the history the learned schedule reads (not measured). */
+  warmup: string[];
 }
 
 export const SCENARIOS: Scenario[] = [
-  { name: 'chuo busy 2026 (shared seasonal counters, staggered lunch)', profile: () => chuoProfile(), days: ['2026-03-25', '2026-03-30', '2026-04-01'] },
-  { name: 'chuo busy 2025 (lunch rotation, 5 of 11 counters)', profile: () => chuoProfile({ reformYear: 2027 }), days: ['2025-03-26', '2025-03-31'] },
-  { name: 'higashi busy 2026 (shared counters)', profile: () => higashiProfile(), days: ['2026-03-25', '2026-03-30'] },
-  { name: 'chuo ordinary day', profile: () => chuoProfile(), days: ['2026-06-10'] },
+  { name: 'chuo busy 2026 (shared seasonal counters, staggered lunch)', profile: () => chuoProfile(), days: ['2026-03-25', '2026-03-30', '2026-04-01'], warmup: ['2026-03-23', '2026-03-24'] },
+  { name: 'chuo busy 2025 (lunch rotation, 5 of 11 counters)', profile: () => chuoProfile({ reformYear: 2027 }), days: ['2025-03-26', '2025-03-31'], warmup: ['2025-03-24', '2025-03-25'] },
+  { name: 'higashi busy 2026 (shared counters)', profile: () => higashiProfile(), days: ['2026-03-25', '2026-03-30'], warmup: ['2026-03-23', '2026-03-24'] },
+  { name: 'chuo ordinary day', profile: () => chuoProfile(), days: ['2026-06-10'], warmup: ['2026-06-08', '2026-06-09'] },
 ];
 
 /** The domain as the simulator's executor (server/sim/domain.ts), taking both estimates at every issue. */
+const COUNTER_EVENT: Partial<Record<AnyCommand['name'], CounterEventType>> = {
+  'counter:open': 'counter.opened', 'counter:pause': 'counter.paused', 'counter:resume': 'counter.resumed', 'counter:close': 'counter.closed',
+};
+
 class MeasuringExecutor extends DomainExecutor {
   readonly baseline = new Map<string, WaitEstimate>();
   readonly costMs: number[] = [];
+  /** Off during warm-up days: no figures are taken. */
+  measuring = true;
+  /** Counter events per office, as the engine's event log holds them (the learned schedule's input). */
+  private readonly counterEvents = new Map<string, CounterEventRow[]>();
+  private readonly attached = new WeakSet<OfficeState>();
 
   constructor(db: DB, private readonly clk: ManualClock, ids: IdSource) {
     super(db, clk, () => ids.rng.uuid(), () => ids.rng.token());
   }
 
+  private attach(state: OfficeState): CounterEventRow[] {
+    const office = state.office;
+    let events = this.counterEvents.get(office.id);
+    if (!events) this.counterEvents.set(office.id, (events = []));
+    if (!this.attached.has(state)) {
+      this.attached.add(state);
+      const log = events;
+      attachSchedule(state, (day) => {
+        const days = new Set(previousDays(log.map((e) => businessDay(e.at, office.timezone)), day));
+        const sch = learnSchedule(log.filter((e) => days.has(businessDay(e.at, office.timezone))), office.timezone, office.hours?.close ?? null);
+        if (process.env.ESTIMATE_DEBUG_SCHEDULE) console.log(day, JSON.stringify(sch));
+        return sch;
+      });
+    }
+    return events;
+  }
+
   override execute(actor: Actor, cmd: AnyCommand): { stepId?: string } {
+    const type = COUNTER_EVENT[cmd.name];
+    if (type) {
+      const counterId = (cmd.payload as { counterId: string }).counterId;
+      const state = ['chuo', 'higashi'].map((o) => this.state(o)).find((s) => s.counters.has(counterId))!;
+      const events = this.attach(state);
+      const before = liveOf(state, counterId).state;
+      const out = super.execute(actor, cmd);
+      if (liveOf(state, counterId).state !== before) events.push({ counterId, type, at: this.clk.now() });
+      return out;
+    }
     if (cmd.name !== 'ticket:issue') return super.execute(actor, cmd);
+    this.attach(this.state(cmd.payload.officeId));
+    if (!this.measuring) return super.execute(actor, cmd);
     const state = this.state(cmd.payload.officeId);
     const { serviceId } = cmd.payload;
     const priority = cmd.payload.priority ?? false;
@@ -133,9 +182,19 @@ export async function measure(scenario: Scenario, seeds = SEEDS): Promise<{ resu
     const ids = new IdSource();
     const exec = new MeasuringExecutor(db, clock, ids);
     db.close();
+    // Warm-up days: history for the learned schedule, today's formula issuing (fast), not measured.
+    const before = setEstimatorMode('baseline');
+    exec.measuring = false;
+    try {
+      runDays({ engine: exec, clock, ids }, [scenario.profile()], scenario.warmup, seed);
+    } finally {
+      setEstimatorMode(before);
+    }
+    exec.measuring = true;
     runDays({ engine: exec, clock, ids }, [scenario.profile()], scenario.days, seed);
+    const from = startOfBusinessDay([...scenario.days].sort()[0]!, 'Asia/Tokyo');
     for (const s of exec.allSteps()) {
-      if (s.seq !== 1 || !s.estimate) continue;
+      if (s.seq !== 1 || !s.estimate || s.enqueuedAt < from) continue;
       tickets++;
       if (s.firstCalledAt === null) continue;
       const waitMin = (s.firstCalledAt - s.enqueuedAt) / 60_000;

@@ -210,11 +210,31 @@ export interface WaitEstimate {
   openCounters: number;
   /** The point figure in minutes (what the range is built around); null with the range. */
   pointMin?: number | null;
-  /** Estimator and its version, e.g. "queue-sim/1" (stored with the ticket, compared in the reports). */
+  /** Estimator and its version, e.g. "queue-sim/2" (stored with the ticket, compared in the reports). */
   method?: string;
   /** Why there is no range: no open counter serves the service (a paused one counts as not open). */
   reason?: EstimateNoneReason | null;
 }
+
+/**
+ * Counters' expected pauses, openings and closings for a business day, local "HH:MM" in the office
+ * time zone, with how likely each is (0–1). Learned from the office's previous business days
+ * (server/estimate/schedule.ts) or given by an explicit day plan (p = 1); the estimator's forward
+ * simulation applies them. Keyed by counter id.
+ */
+export interface CounterPlanWindow {
+  from: string;
+  to: string;
+  p: number;
+}
+export interface CounterPlan {
+  pauses: CounterPlanWindow[];
+  /** First opening of the day, when the counter is usually closed until then. */
+  openAt: { at: string; p: number } | null;
+  /** Closing for the day before reception ends (a shorter shift). */
+  closeAt: { at: string; p: number } | null;
+}
+export type CounterSchedule = Record<string, CounterPlan>;
 
 export const ESTIMATE_NONE_REASONS = ['NO_OPEN_COUNTER'] as const;
 export type EstimateNoneReason = (typeof ESTIMATE_NONE_REASONS)[number];

@@ -11,6 +11,7 @@ import { DisplayNotice } from './notice.js';
 import { Jx } from '../web/catalog/Text.js';
 import '../web/catalog/catalog.css';
 import { hasPickups, PickupPanel } from './Pickup.js';
+import { WaitingEstimate } from './waiting-estimate.js';
 import { callBoard, LANDSCAPE_MAX_SLOTS, MAX_SLOTS, callMatches, dayIn, NO_SHOW_GUIDE, officeClock, parseDisplayOptions, rotationLangs, slotCount, todaysCalls, visibleCounters, visibleNoShows, visibleServices, type DisplayOptions } from './view.js';
 
 /**
@@ -308,6 +309,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
               <span className="prefix">{s.prefix}</span>
               <span className="count"><b>{s.waiting}</b>人</span>
               <span className="svc" lang={lang === 'ja-easy' ? 'ja' : lang}><Jx text={s.name[lang]?.trim() || s.name.ja} lang={lang} /></span>
+              <WaitingEstimate estimate={s.estimate} />
             </li>
           ))}
         </ul>

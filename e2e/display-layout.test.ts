@@ -20,9 +20,9 @@ async function geometry(page: Page): Promise<{ checked: number; problems: string
       slotNumber: '.slot .num', slotCounter: '.slot .ctr', recent: '.recent li:not(.none) .num', recentCounter: '.recent li:not(.none) .ctr',
       counterNumber: '.counter .current', counterLabel: '.counter .label', noShow: '.noshow li:not(.none)', noShowGuide: '.noshow .guide',
       waitingPrefix: '.waiting .prefix', waitingCount: '.waiting .count b', serviceName: '.waiting .svc', heading: '.display h2', clock: '.clock .time', office: '.bar .office', ticker: '.ticker',
-      mark: '.slot .mark',
+      mark: '.slot .mark', waitingEstimate: '.waiting .est',
     } as const;
-    const numbers: (keyof typeof sel)[] = ['slotNumber', 'slotCounter', 'recent', 'recentCounter', 'counterNumber', 'counterLabel', 'noShow', 'waitingPrefix', 'waitingCount', 'clock'];
+    const numbers: (keyof typeof sel)[] = ['slotNumber', 'slotCounter', 'recent', 'recentCounter', 'counterNumber', 'counterLabel', 'noShow', 'waitingPrefix', 'waitingCount', 'clock', 'waitingEstimate'];
     const problems: string[] = [];
     const sizes: Record<string, number> = {};
     let checked = 0;

@@ -6,6 +6,8 @@ import type { CallRecord, IssuedTicket, Office, PublicSnapshot, RecordedEstimate
 import type { Clock } from './queue/clock.js';
 import { closeDay, decide, type Actor, type Decision } from './queue/decide.js';
 import { estimateWait, fromRecorded } from './queue/estimate.js';
+import { learnedScheduleSource } from './estimate/history.js';
+import { attachSchedule } from './estimate/view.js';
 import { queuePosition } from './queue/policy.js';
 import { buildPublicSnapshot, buildSnapshots, buildStaffSnapshot, buildTicketStatus } from './queue/snapshot.js';
 import { applyEvent, createState, eventRefs, indexStep, indexTicket, newTouched, RECENT_SERVICE_WINDOW, type DomainEvent, type OfficeState } from './queue/state.js';
@@ -240,6 +242,8 @@ export class Engine {
     const services = loadServices(this.db, office.id);
     const { counters, live } = loadCounters(this.db, office.id);
     const state = createState(office, services, counters, live);
+    // The estimator's counter schedule, learned from the previous business days (issue 13).
+    attachSchedule(state, learnedScheduleSource(this.db, office));
     const today = businessDay(this.clock.now(), office.timezone);
     // Today's tickets (numbering, caps) and every ticket with an open step.
     const tickets = this.db

@@ -75,7 +75,7 @@ describe('forward-simulation estimator (issue 13)', () => {
     expect(actualMin).toBeGreaterThan(baseline.highMin!);
     // The forward simulation sees the shared counters and the B residents ahead.
     const e = mine.estimate;
-    expect(e.method).toBe('queue-sim/1');
+    expect(e.method).toBe('queue-sim/2');
     expect(actualMin).toBeGreaterThanOrEqual(e.lowMin!);
     expect(actualMin).toBeLessThanOrEqual(e.highMin!);
     expect(Math.abs(e.pointMin! - actualMin)).toBeLessThanOrEqual(2);

@@ -1,4 +1,5 @@
 import { mulberry32 } from '../sim/random.js';
+import { SKIP_AFTER_MIN, type DayPlan } from './schedule.js';
 /**
  * Forward simulation of the queue from its current state (issue 13). Pure: no SQL, express or
  * socket.io; time comes from the caller. It replays the office's own call policy (maximum wait,
@@ -11,9 +12,20 @@ import { mulberry32 } from '../sim/random.js';
  * calls of the service, or from its default service time early in the day. Several runs give a
  * distribution of the wait; the range shown is its 10th–90th percentile, narrowed when needed to
  * max(10 min, 60 % of the point).
+ *
+ * queue-sim/2 adds each counter's day plan (server/estimate/schedule.ts: learned from the office's
+ * previous business days, or an explicit plan): in each run a usual pause (lunch) is taken with
+ * the probability it was seen — the counter pauses when it next becomes free inside the window and
+ * comes back at its end —, a counter paused now comes back at its window's end, a closed counter
+ * opens at its usual time and an early closing stops a counter. A step put at the front (transfer,
+ * hold back) goes before the queue by order key but waits for the maximum-wait rule from when it
+ * came in, as policy.ts has it. The point is the runs' median; the range spans both their widened
+ * 10th–90th percentile and, once today has enough called tickets estimated by this method, their
+ * 10th–93rd percentile error (whichever reaches further). queue-sim/1 estimates recorded before
+ * stay as they are (the reports read any method); they are not used to calibrate this one.
  */
 
-export const FORWARD_METHOD = 'queue-sim/1';
+export const FORWARD_METHOD = 'queue-sim/2';
 /** Runs per estimate: enough for stable P10/P90 at ~1–2 ms per estimate on a busy day. */
 export const RUNS = 32;
 /** Calls simulated per estimate at most: a long queue gets fewer runs (never fewer than MIN_RUNS), so the cost stays bounded. */
@@ -52,6 +64,8 @@ export interface SimCounter {
   stateSince: number;
   /** The call in progress: its service and when it was first called (null = idle). */
   current: { serviceId: string; calledAt: number } | null;
+  /** Today's expected pauses, opening and closing (absent: none known). */
+  plan?: DayPlan;
 }
 
 export interface SimStep {
@@ -141,7 +155,7 @@ const TARGET_ID = '\u0000target';
  */
 export function forwardEstimate(view: QueueView, target: SimStep, seed: number, runs = RUNS): ForwardResult {
   const now = view.now;
-  const counters = view.counters.filter((c) => c.state !== 'closed' && c.serviceIds.length > 0);
+  const counters = view.counters.filter((c) => c.serviceIds.length > 0 && (c.state !== 'closed' || (c.plan?.openAt && c.plan.openAt.at > now)));
   const openForTarget = counters.filter((c) => c.state === 'open' && c.serviceIds.includes(target.serviceId)).length;
   if (openForTarget === 0) return { ok: false, reason: 'NO_OPEN_COUNTER', openCounters: 0 };
 
@@ -164,14 +178,18 @@ export function forwardEstimate(view: QueueView, target: SimStep, seed: number, 
   const tgt: SimStep = isTargetExisting ? target : { ...target, id: TARGET_ID };
   const basePrio: SimStep[][] = svcList.map(() => []);
   const baseNormal: SimStep[][] = svcList.map(() => []);
+  // Steps put at the front (transfers, holds back): ahead by order key, but their wait for the
+  // maximum-wait rule counts from when they came in, so a long-waiting queue goes before them.
+  const baseFront: SimStep[][] = svcList.map(() => []);
   for (const w of view.waiting) {
     const i = svcIndex.get(w.serviceId);
     if (i === undefined) continue;
-    (w.priority ? basePrio : baseNormal)[i]!.push(w);
+    (w.priority ? basePrio : w.orderKey < w.enqueuedAt ? baseFront : baseNormal)[i]!.push(w);
   }
   if (!isTargetExisting) (tgt.priority ? basePrio : baseNormal)[svcIndex.get(tgt.serviceId)!]!.push(tgt);
   const prioTemplate = basePrio.map((l) => sorted(l).items);
   const normalTemplate = baseNormal.map((l) => sorted(l).items);
+  const frontTemplate = baseFront.map((l) => sorted(l).items);
   const maxWaitMs = view.policy.maxWaitMin === null ? null : view.policy.maxWaitMin * MIN;
   const ratio = view.policy.normalPerPriority;
   const counterSvc = simCounters.map((c) => c.serviceIds.filter((s) => relevant.has(s)).map((s) => svcIndex.get(s)!));
@@ -179,6 +197,7 @@ export function forwardEstimate(view: QueueView, target: SimStep, seed: number, 
   let queued = 0;
   for (const l of basePrio) queued += l.length;
   for (const l of baseNormal) queued += l.length;
+  for (const l of baseFront) queued += l.length;
   runs = Math.min(runs, Math.max(MIN_RUNS, Math.floor(PICK_BUDGET / Math.max(1, queued))));
   const r = rng(seed);
   const waits: number[] = [];
@@ -187,6 +206,7 @@ export function forwardEstimate(view: QueueView, target: SimStep, seed: number, 
   for (let run = 0; run < runs; run++) {
     const prio: Q[] = prioTemplate.map((items) => ({ items: items.slice(), head: 0 }));
     const normal: Q[] = normalTemplate.map((items) => ({ items: items.slice(), head: 0 }));
+    const front: SimStep[][] = frontTemplate.map((items) => items.slice());
     // Next queue-jumping arrival per service (Poisson).
     const nextPrio = prioRate.map((rate) => (rate > 0 ? now - Math.log(1 - r()) / rate * MIN : Infinity));
     const nextFront = frontRate.map((rate) => (rate > 0 ? now - Math.log(1 - r()) / rate * MIN : Infinity));
@@ -202,14 +222,28 @@ export function forwardEstimate(view: QueueView, target: SimStep, seed: number, 
           const at = nextFront[i]!;
           // Put at the front: before every normal ticket waiting then.
           const q = normal[i]!;
-          const key = q.head < q.items.length ? q.items[q.head]!.orderKey - 1 : at;
-          q.items.splice(q.head, 0, { id: `~f${arrivalSeq++}`, serviceId: svcList[i]!, priority: false, orderKey: key, enqueuedAt: at });
+          const f = front[i]!;
+          const key = Math.min(f.length ? f[0]!.orderKey : at, q.head < q.items.length ? q.items[q.head]!.orderKey : at) - 1;
+          f.unshift({ id: `~f${arrivalSeq++}`, serviceId: svcList[i]!, priority: false, orderKey: key, enqueuedAt: at });
           nextFront[i] = at - Math.log(1 - r()) / frontRate[i]! * MIN;
         }
       }
     };
+    // This run's day plan: which usual pauses, openings and closings happen (drawn with their probability).
+    const pauses = simCounters.map((c) => {
+      const out: { from: number; to: number }[] = [];
+      if (c.state !== 'open' || !c.plan) return out;
+      for (const w of c.plan.pauses) if (w.to > now && now < w.from + SKIP_AFTER_MIN * MIN && r() < w.p) out.push(w);
+      return out;
+    });
+    const closeAt = simCounters.map((c) => (c.plan?.closeAt && c.plan.closeAt.at > now && r() < c.plan.closeAt.p ? c.plan.closeAt.at : Infinity));
     const freeAt = simCounters.map((c) => {
-      if (c.state === 'paused') return Math.max(now + MIN, c.stateSince + PAUSE_RETURN_MIN * MIN);
+      if (c.state === 'closed') return c.plan!.openAt!.at > now && r() < c.plan!.openAt!.p ? c.plan!.openAt!.at : Infinity;
+      if (c.state === 'paused') {
+        // Paused inside a usual window: back at its end; otherwise after a lunch-length pause.
+        const w = c.plan?.pauses.find((x) => x.from - SKIP_AFTER_MIN * MIN <= now && now < x.to);
+        return w ? Math.max(now + MIN, w.to) : Math.max(now + MIN, c.stateSince + PAUSE_RETURN_MIN * MIN);
+      }
       if (!c.current) return now;
       const i = svcIndex.get(c.current.serviceId);
       const sample = i === undefined ? samplers[0]! : samplers[i]!;
@@ -222,17 +256,24 @@ export function forwardEstimate(view: QueueView, target: SimStep, seed: number, 
       for (let j = 0; j < freeAt.length; j++) if (freeAt[j]! < Infinity && (k < 0 || freeAt[j]! < freeAt[k]!)) k = j;
       if (k < 0) break;
       const t = freeAt[k]!;
+      if (t >= closeAt[k]!) {
+        freeAt[k] = Infinity;
+        continue;
+      }
+      const pause = pauses[k]!.find((w) => w.from <= t && t < w.to);
+      if (pause) {
+        freeAt[k] = pause.to;
+        continue;
+      }
       admit(t);
-      const pick = pickFor(counterSvc[k]!, prio, normal, t, maxWaitMs, ratio, normalsSince);
-      if (!pick) {
+      const step = takeFor(counterSvc[k]!, prio, normal, front, t, maxWaitMs, ratio, normalsSince);
+      if (!step) {
         // Idle until the next queue-jumping arrival for one of its services (none → done for this run).
         let next = Infinity;
         for (const i of counterSvc[k]!) next = Math.min(next, nextPrio[i]!, nextFront[i]!);
         freeAt[k] = next > t ? next : t + MIN;
         continue;
       }
-      const step = pick.q.items[pick.q.head]!;
-      pick.q.head++;
       if (step.priority) normalsSince = 0;
       else normalsSince++;
       if (step.id === tgt.id) {
@@ -251,19 +292,18 @@ export function forwardEstimate(view: QueueView, target: SimStep, seed: number, 
     return ok[lo]! + (h - lo) * ((ok[Math.min(lo + 1, ok.length - 1)] ?? ok[lo]!) - ok[lo]!);
   };
   const p50 = q(0.5);
-  let low: number, point: number, high: number;
+  // The point is the simulation's median. The range spans the simulation's own 10th–90th
+  // percentile, widened (it leaves out what it cannot see); once today has MIN_RESIDUALS called
+  // tickets estimated by this method, it also spans their 10th–93rd percentile error scaled to this
+  // wait (split-conformal calibration on today's own errors), whichever reaches further.
+  const point = p50;
+  let low = p50 - UNCAL_WIDEN * (p50 - q(QUANTILE_LOW)) - 1;
+  let high = p50 + UNCAL_WIDEN * (q(QUANTILE_HIGH) - p50) + 2;
   if (view.residuals.length >= MIN_RESIDUALS) {
-    // Split-conformal calibration on today's own called tickets: the point is corrected by their
-    // median error and the range spans their 10th–93rd percentile error, scaled to this wait.
     const z = [...view.residuals].sort((a, b) => a - b);
     const scale = p50 + RESIDUAL_PAD_MIN;
-    point = Math.max(0, p50 + quantile(z, 0.5) * scale);
-    low = Math.max(0, p50 + quantile(z, CAL_LOW) * scale);
-    high = p50 + quantile(z, CAL_HIGH) * scale;
-  } else {
-    point = p50;
-    low = p50 - UNCAL_WIDEN * (p50 - q(QUANTILE_LOW)) - 1;
-    high = p50 + UNCAL_WIDEN * (q(QUANTILE_HIGH) - p50) + 2;
+    low = Math.min(low, p50 + quantile(z, CAL_LOW) * scale);
+    high = Math.max(high, p50 + quantile(z, CAL_HIGH) * scale);
   }
   const { lowMin, highMin, pointMin } = shapeRange(low, point, high);
   return { ok: true, lowMin, highMin, pointMin, openCounters: openForTarget, waitsMin: ok };
@@ -281,29 +321,48 @@ function insertSorted(q: Q, s: SimStep): void {
   q.items.splice(i, 0, s);
 }
 
-/** The office's call policy on the heads of the counter's queues (policy.ts, rule 6). */
-function pickFor(svcs: number[], prio: Q[], normal: Q[], t: number, maxWaitMs: number | null, ratio: number | null, normalsSince: number): { q: Q } | null {
+/**
+ * The office's call policy (policy.ts, rule 6) on the counter's queues: the step it calls, taken
+ * out of its queue. Maximum wait first (the longest waiting, front steps by when they came in),
+ * then priority with the N:1 ratio, then the smallest order key.
+ */
+function takeFor(svcs: number[], prio: Q[], normal: Q[], front: SimStep[][], t: number, maxWaitMs: number | null, ratio: number | null, normalsSince: number): SimStep | null {
   let bestP: Q | null = null;
   let bestN: Q | null = null;
-  let overdue: Q | null = null;
+  let bestF = -1;
+  let overdueQ: Q | null = null;
+  let overdueF: [number, number] | null = null;
+  let overdueAt = Infinity;
+  const limit = maxWaitMs === null ? -Infinity : t - maxWaitMs;
   for (const i of svcs) {
     const p = prio[i]!;
     const n = normal[i]!;
+    const f = front[i]!;
     const ph = p.head < p.items.length ? p.items[p.head]! : null;
     const nh = n.head < n.items.length ? n.items[n.head]! : null;
     if (ph && (!bestP || ph.orderKey < bestP.items[bestP.head]!.orderKey)) bestP = p;
     if (nh && (!bestN || nh.orderKey < bestN.items[bestN.head]!.orderKey)) bestN = n;
+    if (f.length && (bestF < 0 || f[0]!.orderKey < front[bestF]![0]!.orderKey)) bestF = i;
     if (maxWaitMs !== null) {
-      for (const [q, h] of [[p, ph], [n, nh]] as const) {
-        if (h && t - h.enqueuedAt >= maxWaitMs && (!overdue || h.enqueuedAt < overdue.items[overdue.head]!.enqueuedAt)) overdue = q;
-      }
+      if (ph && ph.enqueuedAt <= limit && ph.enqueuedAt < overdueAt) { overdueQ = p; overdueF = null; overdueAt = ph.enqueuedAt; }
+      if (nh && nh.enqueuedAt <= limit && nh.enqueuedAt < overdueAt) { overdueQ = n; overdueF = null; overdueAt = nh.enqueuedAt; }
+      // Each step put at the front goes before the earlier ones: the last is the one that came in first.
+      const x = f.length - 1;
+      if (x >= 0 && f[x]!.enqueuedAt <= limit && f[x]!.enqueuedAt < overdueAt) { overdueQ = null; overdueF = [i, x]; overdueAt = f[x]!.enqueuedAt; }
     }
   }
-  if (overdue) return { q: overdue };
-  if (!bestP) return bestN ? { q: bestN } : null;
-  if (!bestN) return { q: bestP };
-  if (ratio !== null && normalsSince < ratio) return { q: bestN };
-  return { q: bestP };
+  const fromQ = (q: Q) => q.items[q.head++]!;
+  if (overdueF) return front[overdueF[0]]!.splice(overdueF[1], 1)[0]!;
+  if (overdueQ) return fromQ(overdueQ);
+  // The normal side's next: a front step or the normal queue's head, whichever has the smaller order key.
+  const nextNormal = (): SimStep | null => {
+    if (bestF >= 0 && (!bestN || front[bestF]![0]!.orderKey < bestN.items[bestN.head]!.orderKey)) return front[bestF]!.shift()!;
+    return bestN ? fromQ(bestN) : null;
+  };
+  if (!bestP) return nextNormal();
+  if (!bestN && bestF < 0) return fromQ(bestP);
+  if (ratio !== null && normalsSince < ratio) return nextNormal();
+  return fromQ(bestP);
 }
 
 /**

@@ -1,11 +1,40 @@
+import type { CounterSchedule } from '../../common/types.js';
 import type { OfficeState } from '../queue/state.js';
 import { liveOf } from '../queue/state.js';
+import { businessDay } from '../queue/time.js';
 import { FORWARD_METHOD, RESIDUAL_PAD_MIN, type QueueView, type SimCounter, type SimStep } from './forward.js';
+import { planForDay, type DayPlan } from './schedule.js';
+
+/**
+ * Where an office's counter schedule comes from (the engine attaches the learned one,
+ * server/estimate/history.ts; an explicit day plan can be attached the same way). Asked once per
+ * business day; the answer is kept until the day changes.
+ */
+export type ScheduleSource = (day: string) => CounterSchedule | null;
+const schedules = new WeakMap<OfficeState, { source: ScheduleSource; day: string | null; plans: Map<string, DayPlan> }>();
+
+export function attachSchedule(state: OfficeState, source: ScheduleSource): void {
+  schedules.set(state, { source, day: null, plans: new Map() });
+}
+
+/** Today's plan per counter for this office (empty when no schedule is attached or known). */
+export function dayPlans(state: OfficeState, now: number): Map<string, DayPlan> {
+  const s = schedules.get(state);
+  if (!s) return new Map();
+  const day = businessDay(now, state.office.timezone);
+  if (s.day !== day) {
+    const schedule = s.source(day);
+    s.day = day;
+    s.plans = schedule ? planForDay(schedule, day, state.office.timezone) : new Map();
+  }
+  return s.plans;
+}
 
 /** Counter time of calls that ended this long ago or less feeds the estimate (today's calls, in practice). */
 const SAMPLE_HORIZON_MS = 12 * 3_600_000;
 const SAMPLE_WINDOW = 40;
 const RATE_WINDOW_MS = 60 * 60_000;
+const RATE_MIN_WINDOW_MIN = 15;
 /** Today's most recent called tickets whose errors calibrate the range. */
 const RESIDUAL_WINDOW = 150;
 
@@ -17,6 +46,7 @@ const RESIDUAL_WINDOW = 150;
  */
 export function queueView(state: OfficeState, now: number): QueueView {
   const counters: SimCounter[] = [];
+  const plans = dayPlans(state, now);
   for (const c of state.counters.values()) {
     if (!c.active) continue;
     const l = liveOf(state, c.id);
@@ -24,6 +54,7 @@ export function queueView(state: OfficeState, now: number): QueueView {
     counters.push({
       id: c.id, serviceIds: c.serviceIds, state: l.state, stateSince: l.stateSince,
       current: cur && (cur.state === 'called' || cur.state === 'serving') ? { serviceId: cur.serviceId, calledAt: cur.firstCalledAt ?? cur.lastCalledAt ?? now } : null,
+      ...(plans.has(c.id) ? { plan: plans.get(c.id)! } : {}),
     });
   }
   const waiting: SimStep[] = [];
@@ -32,7 +63,9 @@ export function queueView(state: OfficeState, now: number): QueueView {
   const frontCount = new Map<string, number>();
   const since = now - RATE_WINDOW_MS;
   const residuals: [number, number][] = [];
+  let firstIssue = now;
   for (const s of state.steps.values()) {
+    if (s.seq === 1 && s.enqueuedAt >= since && s.enqueuedAt < firstIssue) firstIssue = s.enqueuedAt;
     const priority = state.tickets.get(s.ticketId)?.priority ?? false;
     if (s.state === 'waiting') waiting.push({ id: s.id, serviceId: s.serviceId, priority, orderKey: s.orderKey, enqueuedAt: s.enqueuedAt });
     if (s.enqueuedAt >= since && s.enqueuedAt <= now) {
@@ -55,7 +88,9 @@ export function queueView(state: OfficeState, now: number): QueueView {
     list.sort((a, b) => a[0] - b[0]);
     samples.set(sid, list.slice(-SAMPLE_WINDOW).map((x) => x[1]));
   }
-  const perMin = (m: Map<string, number>) => new Map([...m].map(([k, n]) => [k, n / (RATE_WINDOW_MS / 60_000)]));
+  // Rates over the last hour, or over the time since today's first ticket when that is shorter (the opening rush).
+  const windowMin = Math.max(RATE_MIN_WINDOW_MIN, Math.min(RATE_WINDOW_MS, now - firstIssue) / 60_000);
+  const perMin = (m: Map<string, number>) => new Map([...m].map(([k, n]) => [k, n / windowMin]));
   return {
     now,
     policy: state.office.policy,

@@ -333,7 +333,7 @@ describe('wait estimate', () => {
     for (let i = 0; i < 9; i++) issue('chuo-B');
     const eleventh = issue('chuo-B');
     // 10 ahead on 2 idle counters, 5 min (+ walk) each: called after 5 rounds, ≈ 29 min (forward simulation, issue 13)
-    expect(eleventh.estimate).toMatchObject({ ahead: 10, openCounters: 2, method: 'queue-sim/1', reason: null });
+    expect(eleventh.estimate).toMatchObject({ ahead: 10, openCounters: 2, method: 'queue-sim/2', reason: null });
     const e = eleventh.estimate as Required<typeof eleventh.estimate> & { lowMin: number; highMin: number; pointMin: number };
     expect(e.pointMin).toBeGreaterThan(24);
     expect(e.pointMin).toBeLessThan(34);

@@ -1,5 +1,5 @@
 import type { RecordedEstimate, WaitEstimate } from '../../common/types.js';
-import { FORWARD_METHOD, forwardEstimate, hashSeed, type QueueView } from '../estimate/forward.js';
+import { FORWARD_METHOD, forwardEstimate, hashSeed, RUNS, shapeRange, type QueueView } from '../estimate/forward.js';
 import { queueView } from '../estimate/view.js';
 import { MINUTE_MS } from './clock.js';
 import { waitingCountOf, waitingOf } from './openSteps.js';
@@ -51,17 +51,69 @@ export function aheadAtIssue(state: OfficeState, serviceId: string, priority: bo
 }
 
 /**
+ * Which estimator issues estimates: the forward simulation (default) or today's formula
+ * ('baseline', `MADOGUCHI_ESTIMATOR=baseline`): a switch to measure what the estimator costs
+ * (bench/throughput.bench.ts) and a fallback, recorded with its method id like any other.
+ */
+export type EstimatorMode = 'queue-sim' | 'baseline';
+let estimatorMode: EstimatorMode = process.env.MADOGUCHI_ESTIMATOR === 'baseline' ? 'baseline' : 'queue-sim';
+export function setEstimatorMode(mode: EstimatorMode): EstimatorMode {
+  const before = estimatorMode;
+  estimatorMode = mode;
+  return before;
+}
+
+/**
  * The estimate for a resident who takes a ticket now (the kiosk's service list, and the ticket being
  * issued — computed before it joins the queue): a forward simulation of the queue (server/estimate/).
  * Seeded by service, priority and minute, so the list and the ticket issued in the same minute agree.
  */
-export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView, runs?: number): WaitEstimate {
+export function estimateAtIssue(state: OfficeState, serviceId: string, priority: boolean, now: number, view?: QueueView | (() => QueueView), runs?: number): WaitEstimate {
   const ahead = aheadAtIssue(state, serviceId, priority);
+  if (estimatorMode === 'baseline') return estimateWait(state, serviceId, ahead);
   const openCounters = openCountersFor(state, serviceId);
   if (openCounters === 0) return noEstimate(ahead);
-  const v = view ?? queueView(state, now);
+  // Kept per office while the minute and every counter's state and current call stay the same
+  // (issues only add to the back of queues): the same queue gets the same estimate (the kiosk list
+  // and the ticket agree), and the next resident of a long queue is estimated from that
+  // simulation, moved by the time each person ahead adds in it. The list's 12-run estimates are
+  // not reused for a ticket. So a burst of issues
+  // costs one simulation per service, not one each (the throughput bench, docs/OPERATIONS.md).
+  const sig = issueSignature(state, now);
+  let cache = issueCache.get(state);
+  if (!cache || cache.sig !== sig) issueCache.set(state, (cache = { sig, byKey: new Map() }));
+  const key = `${serviceId}|${priority ? 1 : 0}`;
+  const want = runs ?? RUNS;
+  const hit = cache.byKey.get(key);
+  if (hit && hit.runs >= want && (ahead === hit.est.ahead || (hit.est.ahead >= REUSE_MIN_AHEAD && ahead > hit.est.ahead))) return shifted(hit.est, ahead, openCounters);
+  const v = typeof view === 'function' ? view() : view ?? queueView(state, now);
   const target = { id: '', serviceId, priority, orderKey: Math.max(now, state.maxOrderKey + 1), enqueuedAt: now };
-  return fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`), runs), ahead, openCounters);
+  const est = fromForward(forwardEstimate(v, target, hashSeed(`${serviceId}|${priority ? 1 : 0}|${Math.floor(now / MINUTE_MS)}`), runs), ahead, openCounters);
+  if (est.pointMin !== null && est.pointMin !== undefined && (!hit || hit.est.ahead !== ahead || want >= hit.runs)) cache.byKey.set(key, { est, runs: want });
+  return est;
+}
+
+/** A simulation is reused only for queues this long (short ones are cheap, and not linear: idle counters). */
+const REUSE_MIN_AHEAD = 10;
+const issueCache = new WeakMap<OfficeState, { sig: string; byKey: Map<string, { est: WaitEstimate; runs: number }> }>();
+
+/** What a newcomer's estimate depends on besides the queue's length: the minute and each counter's state and call. */
+function issueSignature(state: OfficeState, now: number): string {
+  let sig = String(Math.floor(now / MINUTE_MS));
+  for (const c of state.counters.values()) {
+    const l = liveOf(state, c.id);
+    sig += `|${c.id}:${l.state}:${l.currentStepId ?? ''}`;
+  }
+  return sig;
+}
+
+/** A cached newcomer estimate for `ahead` people ahead: moved by the mean time per person ahead in its simulation. */
+function shifted(e: WaitEstimate, ahead: number, openCounters: number): WaitEstimate {
+  const d = ahead - e.ahead;
+  if (d === 0) return { ...e, openCounters };
+  const per = e.pointMin! / (e.ahead + 1);
+  const r = shapeRange(e.lowMin! + d * per, e.pointMin! + d * per, e.highMin! + d * per);
+  return { ...e, ahead, openCounters, lowMin: r.lowMin, highMin: r.highMin, pointMin: r.pointMin };
 }
 
 /** The estimate for a step waiting now (the phone page behind the QR code, updated as the queue moves). */

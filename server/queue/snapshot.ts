@@ -28,7 +28,9 @@ export function serviceRefusal(state: OfficeState, serviceId: string, now: numbe
 const LIST_RUNS = 12;
 
 function publicServices(state: OfficeState, now: number): PublicService[] {
-  const view = queueView(state, now);
+  // Built only if a service's estimate is not kept from the last simulation (estimate.ts).
+  let view: ReturnType<typeof queueView> | undefined;
+  const lazyView = () => (view ??= queueView(state, now));
   return [...state.services.values()]
     .sort((a, b) => a.sortOrder - b.sortOrder || a.id.localeCompare(b.id))
     .map((s) => {
@@ -36,7 +38,7 @@ function publicServices(state: OfficeState, now: number): PublicService[] {
       return {
         id: s.id, prefix: s.prefix, name: s.name, description: s.description, sortOrder: s.sortOrder,
         kioskVisible: s.kioskVisible, priorityAllowed: s.priorityAllowed, targetWaitMin: s.targetWaitMin, hours: s.hours ?? null,
-        refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, view, LIST_RUNS),
+        refusal: serviceRefusal(state, s.id, now), waiting, estimate: estimateAtIssue(state, s.id, false, now, lazyView, LIST_RUNS),
         journeyRank: s.journeyRank ?? null, pickupServiceId: s.pickupServiceId ?? null, // issue 16
       };
     });
