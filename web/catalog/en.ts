@@ -173,5 +173,6 @@ export const en: Catalog = {
     'closed.yearEnd': 'The office is closed for the New Year holidays',
     'closed.weekly': 'The office is closed today',
     'closed.closed': 'The office is closed today',
+    'pickup.ready': 'Your papers are ready',
   },
 };

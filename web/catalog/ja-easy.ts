@@ -178,5 +178,6 @@ export const jaEasy: Catalog = {
   'closed.yearEnd': '{今日|きょう}は{年末年始|ねんまつねんし}のお{休|やす}みです',
   'closed.weekly': '{今日|きょう}はお{休|やす}みです',
   'closed.closed': '{今日|きょう}はお{休|やす}みです',
+  'pickup.ready': '{書類|しょるい}ができました',
   },
 };

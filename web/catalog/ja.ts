@@ -175,6 +175,7 @@ export const ja = {
     'closed.yearEnd': '年末年始のため閉庁しています',
     'closed.weekly': '本日は閉庁日です',
     'closed.closed': '本日は閉庁しています',
+    'pickup.ready': '書類ができました',
   },
 };
 

@@ -174,5 +174,6 @@ export const ko: Catalog = {
   'closed.yearEnd': '연말연시 휴무입니다',
   'closed.weekly': '오늘은 휴무일입니다',
   'closed.closed': '오늘은 휴무입니다',
+  'pickup.ready': '서류가 완성되었습니다',
   },
 };

@@ -174,5 +174,6 @@ export const vi: Catalog = {
   'closed.yearEnd': 'Nghỉ Tết dương lịch (cuối năm – đầu năm)',
   'closed.weekly': 'Hôm nay văn phòng nghỉ',
   'closed.closed': 'Hôm nay văn phòng nghỉ',
+  'pickup.ready': 'Giấy tờ đã xong',
   },
 };

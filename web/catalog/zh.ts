@@ -174,5 +174,6 @@ export const zh: Catalog = {
   'closed.yearEnd': '年末年初休息',
   'closed.weekly': '今天休息',
   'closed.closed': '今天休息',
+  'pickup.ready': '文件已办好',
   },
 };
