@@ -78,4 +78,35 @@ describe('journey card and near-turn notice in the resident’s language', () =>
     expect(await me.locator('[data-testid=journey-legs] li[data-state=planned] small ruby').count()).toBeGreaterThan(0);
     await screenshot(me, 'lang-visits-phone-ja-easy');
   }, 60_000);
+
+  it('kiosk: the several-procedures panel and the ticket’s journey in Vietnamese; やさしいにほんご with furigana (catalogue journey.*)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 1024 }, locale: 'ja-JP' });
+    contexts.push(ctx);
+    const kiosk = await ctx.newPage();
+    await kiosk.goto(`${srv.url}/kiosk/?device=${srv.kioskToken}&return=300`);
+    await kiosk.locator('button[data-service="chuo-A"]:not([disabled])').waitFor();
+    await kiosk.getByRole('button', { name: 'Tiếng Việt', exact: true }).click();
+    expect(await plain(kiosk, '[data-testid=journey-toggle]')).toBe('＋ Nhiều thủ tục trên một số');
+    await kiosk.getByTestId('journey-toggle').click();
+    expect(await plain(kiosk, '[data-testid=journey-panel] .k-journey-help')).toBe('Hãy chọn các thủ tục (thứ tự do cơ quan quyết định)');
+    expect(await kiosk.getByTestId('journey-order').getAttribute('aria-label')).toBe('Thứ tự');
+    expect(await plain(kiosk, '[data-testid=journey-issue]')).toBe('Lấy số');
+    for (const id of ['chuo-A', 'chuo-E']) {
+      const b = kiosk.locator(`button[data-service="${id}"]`);
+      while (!(await b.count())) await kiosk.getByTestId('page-next').click();
+      await b.click();
+    }
+    await kiosk.getByTestId('journey-issue').click();
+    await kiosk.getByTestId('ticket-screen').waitFor();
+    expect(await plain(kiosk, '[data-testid=ticket-journey] .k-journey-title')).toBe('Thủ tục hôm nay của bạn');
+    expect(await plain(kiosk, '[data-testid=ticket-journey] li.is-current small')).toBe('bây giờ');
+    expect(await plain(kiosk, '[data-testid=ticket-journey] .k-small')).toBe('Khi xong một thủ tục, bạn tự động được xếp hàng cho thủ tục tiếp theo (cùng số)');
+    await screenshot(kiosk, 'lang-visits-kiosk-vi');
+
+    await kiosk.goto(`${srv.url}/kiosk/?device=${srv.kioskToken}&return=300`);
+    await kiosk.locator('button[data-service="chuo-A"]:not([disabled])').waitFor();
+    await kiosk.getByRole('button', { name: 'やさしいにほんご', exact: true }).click();
+    expect(await plain(kiosk, '[data-testid=journey-toggle]')).toBe('＋ いくつかの手続きを一緒にする');
+    expect(await kiosk.locator('[data-testid=journey-toggle] ruby rt').allTextContents()).toEqual(['てつづ', 'いっしょ']);
+  }, 60_000);
 });
