@@ -74,7 +74,7 @@ describe('crowding calendar for residents', () => {
     const section = page.locator('[data-testid="crowd-calendar"]');
     await section.waitFor();
     expect(await section.locator('h2').textContent()).toContain('Lịch dự báo mức đông');
-    expect(await section.locator('li[data-date="2026-04-15"]').textContent()).toBe('4/15（T4）※△ĐôngGiờ nên tránh: 9:00–10:00, 10:00–11:00確定申告の締切');
+    expect(await section.locator('li[data-date="2026-04-15"]').textContent()).toBe('4/15 (T4)※△ĐôngGiờ nên tránh: 9:00–10:00, 10:00–11:00確定申告の締切');
     expect(await section.locator('.cc-legend li').allTextContents()).toEqual(['◎ Vắng', '○ Hơi đông', '△ Đông', '✕ Rất đông']);
     expect(await section.getByTestId('crowd-print-link').getAttribute('href')).toContain('&lang=vi');
     await section.scrollIntoViewIfNeeded();

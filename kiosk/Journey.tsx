@@ -11,7 +11,7 @@ import './journey.css';
  * order (転入 before 国保 …) and takes one ticket. Texts: `journey.*` in the resident catalogue (six languages).
  */
 
-type Key = 'toggle' | 'toggleOff' | 'help' | 'issue' | 'order' | 'notCombinable' | 'journey' | 'next' | 'now';
+type Key = 'toggle' | 'toggleOff' | 'help' | 'issue' | 'order' | 'journey' | 'next' | 'now';
 /** A `journey.*` text of the resident catalogue (web/catalog/, kiosk app) in `lang`: ruby and phrase breaks for Japanese. */
 export const jt = (k: Key, lang: Lang): ReactNode => {
   const s = String(i18next.t(`journey.${k}`, { lng: lang }));

@@ -22,6 +22,8 @@ function weekdayIndex(date: string): number {
   const d = new Date(`${date}T00:00:00Z`).getUTCDay();
   return d === 0 ? 6 : d - 1;
 }
+/** 「3/30（月）」 in Japanese and Chinese, "3/30 (T2)" in the others. */
+const wdParen = (w: string, x: Rt) => (['ja', 'ja-easy', 'zh'].includes(x.lang) ? `（${w}）` : ` (${w})`);
 const md = (date: string) => `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;
 const hoursText = (hs: number[], x: Rt) =>
   hs.map((h, i) => (
@@ -75,7 +77,7 @@ export function CrowdSection(props: { officeId: string; lang: ResidentLang }) {
       <ol className="cc-days">
         {cal.days.filter((d) => d.open).map((d) => (
           <li key={d.date} data-date={d.date} data-level={d.level ?? ''}>
-            <span className="cc-date">{md(d.date)}（{wd[weekdayIndex(d.date)]}）{d.adjusted ? '※' : ''}</span>
+            <span className="cc-date">{md(d.date)}{wdParen(wd[weekdayIndex(d.date)]!, x)}{d.adjusted ? '※' : ''}</span>
             <Level day={d} x={x} />
             {d.avoidHours.length > 0 && <span className="cc-avoid">{x.rt('crowd.avoid')}: {hoursText(d.avoidHours, x)}</span>}
             {d.note && <span className="cc-note">{d.note}</span>}

@@ -68,7 +68,6 @@ export const en: Catalog = {
     'journey.help': 'Tap the procedures you need; they are done in the office’s order',
     'journey.issue': 'Take ticket',
     'journey.order': 'Order',
-    'journey.notCombinable': 'Not combinable',
     'journey.journey': 'Your procedures today',
     'journey.next': 'Each next procedure queues by itself when the previous one ends (same number)',
     'journey.now': 'now',

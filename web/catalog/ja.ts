@@ -70,7 +70,6 @@ export const ja = {
     'journey.help': '手続きを選んでください（順番は庁舎が決めた順になります）',
     'journey.issue': 'この内容で発券',
     'journey.order': '手続きの順番',
-    'journey.notCombinable': 'まとめて受けられません',
     'journey.journey': '本日の手続き',
     'journey.next': '次の手続きは、前の手続きが終わると自動で順番待ちになります（同じ番号）',
     'journey.now': 'いま',

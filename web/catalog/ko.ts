@@ -68,7 +68,6 @@ export const ko: Catalog = {
     'journey.help': '절차를 선택해 주세요 (순서는 청사가 정한 순서입니다)',
     'journey.issue': '이 내용으로 발권',
     'journey.order': '절차 순서',
-    'journey.notCombinable': '함께 받을 수 없습니다',
     'journey.journey': '오늘의 절차',
     'journey.next': '앞 절차가 끝나면 다음 절차는 자동으로 대기합니다 (같은 번호)',
     'journey.now': '지금',

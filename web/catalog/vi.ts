@@ -68,7 +68,6 @@ export const vi: Catalog = {
     'journey.help': 'Hãy chọn các thủ tục (thứ tự do cơ quan quyết định)',
     'journey.issue': 'Lấy số',
     'journey.order': 'Thứ tự',
-    'journey.notCombinable': 'Không thể làm chung',
     'journey.journey': 'Thủ tục hôm nay của bạn',
     'journey.next': 'Khi xong một thủ tục, bạn tự động được xếp hàng cho thủ tục tiếp theo (cùng số)',
     'journey.now': 'bây giờ',

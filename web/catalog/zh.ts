@@ -68,7 +68,6 @@ export const zh: Catalog = {
     'journey.help': '请选择手续（按办事处规定的顺序办理）',
     'journey.issue': '按此内容取号',
     'journey.order': '办理顺序',
-    'journey.notCombinable': '不能一起办理',
     'journey.journey': '今天的手续',
     'journey.next': '前一项手续结束后，会自动排队办理下一项（同一号码）',
     'journey.now': '现在',
