@@ -297,7 +297,7 @@ function Display({ token, device, onRevoked }: { token: string; device: DeviceIn
           {noShows.map((n) => <li key={`${n.display}-${n.at}`} className="num">{n.display}</li>)}
           {!noShows.length && <li className="none">—</li>}
         </ol>
-        {hasPickups(snap) ? <PickupPanel snap={snap} /> : (
+        {hasPickups(snap) ? <PickupPanel snap={snap} lang={lang} /> : (
         <p className="guide" data-testid="noshow-guide" lang={lang}><Jx text={NO_SHOW_GUIDE[lang]} lang={lang} />{lang === 'ja' && <span className="en"> Please speak to a member of staff</span>}</p>
         )}
       </section>

@@ -66,4 +66,30 @@ describe('crowding calendar for residents', () => {
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
     await print.close();
   }, 120_000);
+
+  it('in the resident’s language: Vietnamese on the status page and the print page, やさしいにほんご with furigana (catalogue crowd.*)', async () => {
+    // The calendar published by the test above.
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'ja-JP', isMobile: true });
+    await page.goto(`${srv.url}/status/?office=chuo&lang=vi`);
+    const section = page.locator('[data-testid="crowd-calendar"]');
+    await section.waitFor();
+    expect(await section.locator('h2').textContent()).toContain('Lịch dự báo mức đông');
+    expect(await section.locator('li[data-date="2026-04-15"]').textContent()).toBe('4/15 (T4)※△ĐôngGiờ nên tránh: 9:00–10:00, 10:00–11:00確定申告の締切');
+    expect(await section.locator('.cc-legend li').allTextContents()).toEqual(['◎ Vắng', '○ Hơi đông', '△ Đông', '✕ Rất đông']);
+    expect(await section.getByTestId('crowd-print-link').getAttribute('href')).toContain('&lang=vi');
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'crowd-status-vi');
+    await page.goto(`${srv.url}/status/?office=chuo&lang=ja-easy`);
+    await section.waitFor();
+    expect(await section.locator('h2 ruby rt').allTextContents()).toEqual(['こ', 'ひ']);
+    expect(await section.locator('li[data-date="2026-04-15"] .cc-word rt').allTextContents()).toEqual(['こ']);
+    await page.close();
+
+    const print = await browser.newPage({ viewport: { width: 794, height: 1123 }, locale: 'ja-JP' });
+    await print.goto(`${srv.url}/status/?office=chuo&view=crowding-print&lang=vi`);
+    await print.locator('[data-testid="crowd-print"] table').waitFor();
+    expect(await print.locator('thead th').allTextContents()).toEqual(['T2', 'T3', 'T4', 'T5', 'T6']);
+    expect(await print.locator('h1').textContent()).toContain('Lịch dự báo mức đông');
+    await print.close();
+  }, 60_000);
 });

@@ -1,26 +1,24 @@
-import { useState, type ReactElement } from 'react';
-import type { IssuedTicket, Lang, LocalizedText, PublicService, PublicSnapshot } from '../common/types.js';
-import { pick } from '../web/i18n.js';
+import { useState, type ReactElement, type ReactNode } from 'react';
+import type { IssuedTicket, Lang, PublicService, PublicSnapshot } from '../common/types.js';
+import { i18next, pick } from '../web/i18n.js';
+import { Jx, renderJa } from '../web/catalog/Text.js';
+import { plainText } from '../web/catalog/ruby.js';
 import './journey.css';
 
 /**
  * Journeys at the kiosk (issue 16): "several procedures on one ticket". The resident switches the
  * picker on, taps the procedures (only those the office lets combine), sees them in the office's
- * order (転入 before 国保 …) and takes one ticket. Its own small catalogue (Japanese first).
+ * order (転入 before 国保 …) and takes one ticket. Texts: `journey.*` in the resident catalogue (six languages).
  */
 
-const TEXT: Record<'toggle' | 'toggleOff' | 'help' | 'issue' | 'order' | 'notCombinable' | 'journey' | 'next' | 'now', LocalizedText> = {
-  toggle: { ja: '複数の手続きをまとめて受ける', en: 'Several procedures on one ticket', zh: '一张号码牌办理多项手续', ko: '여러 절차를 한 번호표로', vi: 'Nhiều thủ tục trên một số', 'ja-easy': 'いくつか の てつづき を いっしょに' },
-  toggleOff: { ja: 'ひとつだけにする', en: 'Just one procedure', 'ja-easy': 'ひとつ だけ' },
-  help: { ja: '手続きを選んでください（順番は庁舎が決めた順になります）', en: 'Tap the procedures you need; they are done in the office’s order', 'ja-easy': 'てつづき を えらんで ください' },
-  issue: { ja: 'この内容で発券', en: 'Take ticket', 'ja-easy': 'ばんごうふだ を とる' },
-  order: { ja: '手続きの順番', en: 'Order', 'ja-easy': 'じゅんばん' },
-  notCombinable: { ja: 'まとめて受けられません', en: 'Not combinable', 'ja-easy': 'いっしょに できません' },
-  journey: { ja: '本日の手続き', en: 'Your procedures today', 'ja-easy': 'きょう の てつづき' },
-  next: { ja: '次の手続きは、前の手続きが終わると自動で順番待ちになります（同じ番号）', en: 'Each next procedure queues by itself when the previous one ends (same number)', 'ja-easy': 'おなじ ばんごう で つぎ の てつづき に ならびます' },
-  now: { ja: 'いま', en: 'now', 'ja-easy': 'いま' },
+type Key = 'toggle' | 'toggleOff' | 'help' | 'issue' | 'order' | 'journey' | 'next' | 'now';
+/** A `journey.*` text of the resident catalogue (web/catalog/, kiosk app) in `lang`: ruby and phrase breaks for Japanese. */
+export const jt = (k: Key, lang: Lang): ReactNode => {
+  const s = String(i18next.t(`journey.${k}`, { lng: lang }));
+  return lang === 'ja' || lang === 'ja-easy' ? renderJa(s) : s;
 };
-export const jt = (k: keyof typeof TEXT, lang: Lang) => pick(TEXT[k], lang);
+/** The same as plain text (attributes). */
+const jtp = (k: Key, lang: Lang): string => plainText(String(i18next.t(`journey.${k}`, { lng: lang })));
 
 const combinable = (s: PublicService) => s.journeyRank !== null && s.journeyRank !== undefined;
 
@@ -70,10 +68,10 @@ export function useJourneyPicker(services: PublicService[]): JourneyPicker {
       return (
         <div className="k-journey is-on" data-testid="journey-panel">
           <p className="k-journey-help">{jt('help', lang)}</p>
-          <ol className="k-journey-legs" aria-label={jt('order', lang)} data-testid="journey-order">
+          <ol className="k-journey-legs" aria-label={jtp('order', lang)} data-testid="journey-order">
             {ordered.map((id, i) => {
               const s = services.find((x) => x.id === id);
-              return <li key={id}><b>{i + 1}</b> {s ? `${s.prefix} ${pick(s.name, lang)}` : id}</li>;
+              return <li key={id}><b>{i + 1}</b> {s ? <>{s.prefix} <Jx text={pick(s.name, lang)} lang={lang} /></> : id}</li>;
             })}
           </ol>
           <button type="button" className="k-primary" data-testid="journey-issue" disabled={busy || !first || ordered.length < 1} onClick={() => first && onIssue(first, ordered.slice(1))}>{jt('issue', lang)}</button>
@@ -97,8 +95,8 @@ export function JourneyLegs(props: { ticket: IssuedTicket; snapshot: PublicSnaps
           const s = snapshot.services.find((x) => x.id === id);
           return (
             <li key={id} data-service={id} className={i === 0 ? 'is-current' : undefined}>
-              <b>{i + 1}</b> {s ? `${s.prefix} ${pick(s.name, lang)}` : id}
-              <small> {i === 0 ? jt('now', lang) : s ? props.estimate(s.estimate) : ''}</small>
+              <b>{i + 1}</b> {s ? <>{s.prefix} <Jx text={pick(s.name, lang)} lang={lang} /></> : id}
+              <small> {i === 0 ? jt('now', lang) : s ? <Jx text={props.estimate(s.estimate)} lang={lang} /> : ''}</small>
             </li>
           );
         })}

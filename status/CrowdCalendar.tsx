@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '../web/api.js';
 import { CROWD_LEVELS, type CrowdCalendar as Cal, type CrowdDay } from '../common/plan.js';
 import { pick } from '../web/i18n.js';
-import type { LocalizedText } from '../common/types.js';
+import type { Lang as ResidentLang, LocalizedText } from '../common/types.js';
+import { useRt } from '../web/catalog/Text.js';
 import './crowd.css';
 
 /**
@@ -12,34 +13,24 @@ import './crowd.css';
  * best avoided. Nothing is shown while no calendar is published.
  */
 
-import type { Lang as ResidentLang } from '../common/types.js';
-
-/** The calendar's own texts are in Japanese and English; the other resident languages read the English (the catalogue does not carry them yet). */
-type Lang = 'ja' | 'en';
-const own = (l: ResidentLang): Lang => (l === 'ja' || l === 'ja-easy' ? 'ja' : 'en');
-const WD_JA = ['月', '火', '水', '木', '金', '土', '日'];
-const WD_EN = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const T = {
-  title: { ja: '混雑予想カレンダー', en: 'Crowding forecast' },
-  intro: { ja: '来庁の前にご確認ください。混雑する日・時間帯を避けると待ち時間が短くなります。', en: 'Check before you come: avoiding the busy days and hours shortens your wait.' },
-  avoid: { ja: '避けたい時間', en: 'Hours to avoid' },
-  closed: { ja: '閉庁', en: 'Closed' },
-  print: { ja: '印刷用（A4）', en: 'Print (A4)' },
-  version: { ja: '第{v}版・{d}公開', en: 'Version {v}, published {d}' },
-  legend: { ja: '凡例', en: 'Legend' },
-  adjusted: { ja: '※は職員が調整した日', en: '* adjusted by staff' },
-};
-const tr = (k: keyof typeof T, lang: Lang, vars: Record<string, string | number> = {}) => T[k][lang].replace(/\{(\w+)\}/g, (_, n: string) => String(vars[n] ?? ''));
+/** The calendar's texts are in the resident catalogue (web/catalog/, status app, `crowd.*`), all six languages. */
+type Rt = ReturnType<typeof useRt>;
+const levelKey = (level: number) => `crowd.level${level}`;
+const weekdays = (x: Rt) => x.tp('crowd.weekdays').split(',');
 
 function weekdayIndex(date: string): number {
   const d = new Date(`${date}T00:00:00Z`).getUTCDay();
   return d === 0 ? 6 : d - 1;
 }
+/** 「3/30（月）」 in Japanese and Chinese, "3/30 (T2)" in the others. */
+const wdParen = (w: string, x: Rt) => (['ja', 'ja-easy', 'zh'].includes(x.lang) ? `（${w}）` : ` (${w})`);
 const md = (date: string) => `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;
-const hoursText = (hs: number[], lang: Lang) =>
+const hoursText = (hs: number[], x: Rt) =>
   hs.map((h, i) => (
-    <span key={h} className="cc-hour">{lang === 'ja' ? `${h}〜${h + 1}時` : `${h}:00–${h + 1}:00`}{i < hs.length - 1 ? (lang === 'ja' ? '、' : ', ') : ''}</span>
+    <span key={h} className="cc-hour">{x.rt('crowd.hour', { from: h, to: h + 1 })}{i < hs.length - 1 ? x.tp('crowd.sep') : ''}</span>
   ));
+const versionText = (cal: Cal, x: Rt) =>
+  x.rt('crowd.version', { v: cal.version ?? '', d: cal.publishedAt ? new Date(cal.publishedAt).toLocaleDateString('ja-JP', { timeZone: 'Asia/Tokyo' }) : '' });
 
 export function useCrowdCalendar(officeId: string): Cal | null {
   const [cal, setCal] = useState<Cal | null>(null);
@@ -51,22 +42,22 @@ export function useCrowdCalendar(officeId: string): Cal | null {
   return cal;
 }
 
-function Level(props: { day: CrowdDay; lang: Lang }) {
-  if (!props.day.open || !props.day.level) return <span className="cc-level cc-closed">{tr('closed', props.lang)}</span>;
+function Level(props: { day: CrowdDay; x: Rt }) {
+  if (!props.day.open || !props.day.level) return <span className="cc-level cc-closed">{props.x.rt('crowd.closed')}</span>;
   const l = CROWD_LEVELS[props.day.level - 1]!;
   return (
     <span className={`cc-level cc-l${l.level}`} style={{ borderColor: l.color }}>
       <span className="cc-sym" style={{ color: l.color }} aria-hidden="true">{l.symbol}</span>
-      <span className="cc-word">{props.lang === 'ja' ? l.ja : l.en}</span>
+      <span className="cc-word">{props.x.rt(levelKey(l.level))}</span>
     </span>
   );
 }
 
-function Legend(props: { lang: Lang }) {
+function Legend(props: { x: Rt }) {
   return (
-    <ul className="cc-legend" aria-label={tr('legend', props.lang)}>
+    <ul className="cc-legend" aria-label={props.x.tp('crowd.legend')}>
       {CROWD_LEVELS.map((l) => (
-        <li key={l.level}><span className="cc-sym" style={{ color: l.color }} aria-hidden="true">{l.symbol}</span> {props.lang === 'ja' ? l.ja : l.en}</li>
+        <li key={l.level}><span className="cc-sym" style={{ color: l.color }} aria-hidden="true">{l.symbol}</span> {props.x.rt(levelKey(l.level))}</li>
       ))}
     </ul>
   );
@@ -74,34 +65,35 @@ function Legend(props: { lang: Lang }) {
 
 /** The section on the status page (phone first). */
 export function CrowdSection(props: { officeId: string; lang: ResidentLang }) {
-  const lang = own(props.lang);
+  const x = useRt();
   const cal = useCrowdCalendar(props.officeId);
   if (!cal) return null;
-  const wd = lang === 'ja' ? WD_JA : WD_EN;
+  const wd = weekdays(x);
   return (
     <section className="s-card cc" aria-labelledby="crowd-h" data-testid="crowd-calendar">
-      <h2 id="crowd-h">{tr('title', lang)} <span className="s-muted s-small">{md(cal.from)}–{md(cal.to)}</span></h2>
-      <p className="s-muted s-small">{tr('intro', lang)}</p>
-      <Legend lang={lang} />
+      <h2 id="crowd-h">{x.rt('crowd.title')} <span className="s-muted s-small">{md(cal.from)}–{md(cal.to)}</span></h2>
+      <p className="s-muted s-small">{x.rt('crowd.intro')}</p>
+      <Legend x={x} />
       <ol className="cc-days">
         {cal.days.filter((d) => d.open).map((d) => (
           <li key={d.date} data-date={d.date} data-level={d.level ?? ''}>
-            <span className="cc-date">{md(d.date)}（{wd[weekdayIndex(d.date)]}）{d.adjusted ? '※' : ''}</span>
-            <Level day={d} lang={lang} />
-            {d.avoidHours.length > 0 && <span className="cc-avoid">{tr('avoid', lang)}: {hoursText(d.avoidHours, lang)}</span>}
+            <span className="cc-date">{md(d.date)}{wdParen(wd[weekdayIndex(d.date)]!, x)}{d.adjusted ? '※' : ''}</span>
+            <Level day={d} x={x} />
+            {d.avoidHours.length > 0 && <span className="cc-avoid">{x.rt('crowd.avoid')}: {hoursText(d.avoidHours, x)}</span>}
             {d.note && <span className="cc-note">{d.note}</span>}
           </li>
         ))}
       </ol>
-      <p className="s-muted s-small">{tr('version', lang, { v: cal.version ?? '', d: cal.publishedAt ? new Date(cal.publishedAt).toLocaleDateString('ja-JP', { timeZone: 'Asia/Tokyo' }) : '' })}</p>
-      <p><a href={`/status/?office=${encodeURIComponent(props.officeId)}&view=crowding-print&lang=${lang}`} data-testid="crowd-print-link">{tr('print', lang)}</a></p>
+      <p className="s-muted s-small">{versionText(cal, x)}</p>
+      <p><a href={`/status/?office=${encodeURIComponent(props.officeId)}&view=crowding-print&lang=${props.lang}`} data-testid="crowd-print-link">{x.rt('crowd.print')}</a></p>
     </section>
   );
 }
 
 /** The printable page: weeks as rows, Monday–Friday columns (Saturday/Sunday only when a day is open). */
 export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText; lang: ResidentLang | (() => ResidentLang); size: 'A4' | 'A3' }) {
-  const lang = own(typeof props.lang === 'function' ? props.lang() : props.lang);
+  const lang = typeof props.lang === 'function' ? props.lang() : props.lang;
+  const x = useRt();
   const cal = useCrowdCalendar(props.officeId);
   const [name, setName] = useState<string>('');
   useEffect(() => {
@@ -117,7 +109,7 @@ export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText
     return () => style.remove();
   }, [props.size]);
   if (!cal) return <main className="cc-print"><p>…</p></main>;
-  const wd = lang === 'ja' ? WD_JA : WD_EN;
+  const wd = weekdays(x);
   const weekend = cal.days.some((d) => d.open && weekdayIndex(d.date) >= 5);
   const cols = weekend ? 7 : 5;
   const weeks: (CrowdDay | null)[][] = [];
@@ -130,9 +122,9 @@ export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText
   return (
     <main className="cc-print" data-testid="crowd-print">
       <header>
-        <h1>{name} {tr('title', lang)}</h1>
-        <p>{cal.from.replaceAll('-', '/')} – {cal.to.replaceAll('-', '/')}　{tr('intro', lang)}</p>
-        <Legend lang={lang} />
+        <h1>{name} {x.rt('crowd.title')}</h1>
+        <p>{cal.from.replaceAll('-', '/')} – {cal.to.replaceAll('-', '/')}　{x.rt('crowd.intro')}</p>
+        <Legend x={x} />
       </header>
       <table className="cc-grid">
         <thead><tr>{wd.slice(0, cols).map((w) => <th key={w}>{w}</th>)}</tr></thead>
@@ -144,8 +136,8 @@ export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText
                   {d && (
                     <>
                       <div className="cc-date">{md(d.date)}{d.adjusted ? '※' : ''}</div>
-                      <Level day={d} lang={lang} />
-                      {d.avoidHours.length > 0 && <div className="cc-avoid">{tr('avoid', lang)}<br />{hoursText(d.avoidHours, lang)}</div>}
+                      <Level day={d} x={x} />
+                      {d.avoidHours.length > 0 && <div className="cc-avoid">{x.rt('crowd.avoid')}<br />{hoursText(d.avoidHours, x)}</div>}
                       {d.note && <div className="cc-note">{d.note}</div>}
                     </>
                   )}
@@ -156,8 +148,8 @@ export function CrowdPrint(props: { officeId: string; officeName?: LocalizedText
         </tbody>
       </table>
       <footer>
-        <span>{tr('version', lang, { v: cal.version ?? '', d: cal.publishedAt ? new Date(cal.publishedAt).toLocaleDateString('ja-JP', { timeZone: 'Asia/Tokyo' }) : '' })}</span>
-        {cal.days.some((d) => d.adjusted) && <span>{tr('adjusted', lang)}</span>}
+        <span>{versionText(cal, x)}</span>
+        {cal.days.some((d) => d.adjusted) && <span>{x.rt('crowd.adjusted')}</span>}
       </footer>
     </main>
   );
