@@ -1,9 +1,9 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../common/errors.js';
 import { audit } from '../audit/audit.js';
 import type { AppContext } from '../context.js';
-import { assertOfficeAccess, resolvePrincipal, roleOf } from '../http/auth.js';
+import { assertOfficeAccess } from '../http/auth.js';
 import { on } from '../http/routes.js';
 import { mappingSchema } from './parse.js';
 import { deleteMapping, getBatch, importHistory, listBatches, listMappings, preview, removeBatch, saveMapping, type ImportRequest } from './store.js';
@@ -14,7 +14,6 @@ import { deleteMapping, getBatch, importHistory, listBatches, listMappings, prev
  */
 
 /** Largest file accepted: the JSON body carries it as text or base64 (about 45 MB of CSV). */
-export const HISTORY_BODY_LIMIT = '64mb';
 
 const officeId = z.string().regex(/^[\w-]{1,64}$/);
 const mappingName = z.string().trim().min(1).max(60);
@@ -37,23 +36,6 @@ function request(b: z.infer<typeof previewBody>): ImportRequest {
 }
 
 const staffId = (req: Request) => (req.principal.kind === 'staff' ? req.principal.staff.id : null);
-
-/**
- * The large JSON body parser for these routes only, mounted in front of the app's 64 kB one
- * (server/http/app.ts); only for a signed-in admin, so nobody else can make the server read 64 MB.
- */
-export function historyBodyParser(ctx: AppContext): RequestHandler[] {
-  const big = express.json({ limit: HISTORY_BODY_LIMIT });
-  return [
-    resolvePrincipal(ctx),
-    (req, res, next) => {
-      const role = roleOf(req.principal);
-      if (role === 'admin') return big(req, res, next);
-      // The same answer the route's role check gives, before any body is read.
-      next(new AppError(role === 'none' ? 'UNAUTHENTICATED' : 'FORBIDDEN'));
-    },
-  ];
-}
 
 export function historyRouter(ctx: AppContext): Router {
   const r = Router();

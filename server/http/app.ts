@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { csrfGuard, loginRateLimit, resolvePrincipal } from './auth.js';
 import { errorHandler } from './errors.js';
 import { coreRoutes } from './routes.js';
-import { historyBodyParser } from '../history/router.js';
+import { historyBodyParser } from '../history/body.js';
 
 /** The web apps, each a page of the one Vite build. */
 export const PAGES = ['kiosk', 'counter', 'display', 'console', 'status'] as const;

@@ -8,6 +8,7 @@ import type { AppContext } from '../context.js';
 import { allow, assertOfficeAccess } from '../http/auth.js';
 import { on } from '../http/routes.js';
 import { endOfBusinessDay, startOfBusinessDay } from '../queue/time.js';
+import { rangeQuery, seasonQuery, tableQuery } from './params.js';
 import { checkPeriod, GROUP_KINDS, loadNames, requireOffices, seasonReport, stepPage, summaryReport, type SeasonReport } from './query.js';
 import { safeCell } from './cells.js';
 import { LocalTime } from './stats.js';
@@ -15,21 +16,7 @@ import { attachment, columnFormat, fastCsvChunk, seasonSummaryTable, seasonTable
 
 /** Reports, busy-season comparison and exports for supervisors and admins (access: `// reports`). */
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, 'not a calendar date');
-const officeList = z
-  .string()
-  .min(1)
-  .max(400)
-  .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
-  .pipe(z.array(z.string().regex(/^[\w-]{1,64}$/)).min(1).max(20));
-const year = z.coerce.number().int().min(2000).max(2100);
-
-export const rangeQuery = z.strictObject({ offices: officeList, from: day, to: day });
-export const tableQuery = z.strictObject({ offices: officeList, from: day, to: day, by: z.enum(GROUP_KINDS) });
-export const seasonQuery = z.strictObject({ offices: officeList, fromYear: year.optional(), toYear: year.optional() });
+export { rangeQuery, seasonQuery, tableQuery } from './params.js';
 
 function officesFor(req: Request, ids: string[]): string[] {
   for (const id of ids) assertOfficeAccess(req.principal, id);

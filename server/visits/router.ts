@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { assertOfficeAccess } from '../http/auth.js';
 import { on } from '../http/routes.js';
 import { DEFAULT_AHEAD, NotifyService, notifyOptionsFromEnv, type NotifyOptions } from '../notify/outbox.js';
-import { rangeQuery } from '../reports/router.js';
+import { rangeQuery } from '../reports/params.js';
 import { visitsReport } from './report.js';
 
 /** Whole visits (issue 16): the visits report and the "your turn is near" requests (server/notify). */
