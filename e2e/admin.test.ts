@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PASSWORD, startTestServer, type TestServer } from '../server/testing.js';
 import jsQR from 'jsqr';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
+import { signInConsole } from './console-kit.js';
 
 /**
  * An admin adds a service and a counter in the office console; a kiosk page that is already open
@@ -20,11 +21,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page) {
-  await page.goto(`${srv.url}/console/`);
-  await page.fill('input[name=login]', 'admin');
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.getByRole('button', { name: /管理/ }).click();
+  await signInConsole(page, srv.url, 'admin', /管理/);
   await page.getByRole('tab', { name: '庁舎' }).waitFor();
 }
 

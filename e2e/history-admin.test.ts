@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { startTestServer, PASSWORD, type TestServer } from '../server/testing.js';
 import { summaryReport } from '../server/reports/query.js';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
+import { signInConsole } from './console-kit.js';
 
 /**
  * 管理 → 過去データ取込 in a browser (issue 14): an admin saves a column mapping, previews a
@@ -38,11 +39,7 @@ describe('history import page', () => {
   it('saves a mapping, shows a bad row by line, imports the good file, removes it', async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 1200 }, locale: 'ja-JP' });
     page.on('dialog', (d) => void d.accept());
-    await page.goto(`${srv.url}/console/`);
-    await page.fill('input[name=login]', 'admin');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.getByRole('button', { name: /管理/ }).click();
+    await signInConsole(page, srv.url, 'admin', /管理/);
     await page.getByRole('tab', { name: '過去データ取込' }).click();
 
     // a column mapping, saved by name

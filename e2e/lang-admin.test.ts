@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, login, PASSWORD, startTestServer, type TestServer } from '../server/testing.js';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
+import { signInConsole } from './console-kit.js';
 
 /**
  * Issue 15 in the console: the カレンダー tab adds a 休日開庁 day with its notice (the kiosk then
@@ -22,11 +23,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page) {
-  await page.goto(`${srv.url}/console/`);
-  await page.fill('input[name=login]', 'admin');
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.getByRole('button', { name: /管理/ }).click();
+  await signInConsole(page, srv.url, 'admin', /管理/);
   await page.getByRole('tab', { name: '庁舎' }).waitFor();
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, PASSWORD, startTestServer, type TestServer } from '../server/testing.js';
 import { insertHistory } from '../server/plan/testkit.js';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
+import { signInConsole } from './console-kit.js';
 
 /** The console's 計画 Planning page: forecast of the coming season, and the crowding calendar adjusted by hand and published. */
 let browser: Browser;
@@ -21,11 +22,7 @@ afterAll(async () => {
 describe('console planning page', () => {
   it('shows the forecast, then adjusts and publishes the crowding calendar', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-    await page.goto(`${srv.url}/console/`);
-    await page.fill('input[name=login]', 'supervisor');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.locator('button[type=submit]').click();
-    await page.getByRole('button', { name: '計画 Planning' }).click();
+    await signInConsole(page, srv.url, 'supervisor', '計画 Planning');
     const table = page.locator('[data-testid="forecast-table"]');
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBe(22); // 20 March – 10 April

@@ -8,6 +8,7 @@ import { PASSWORD, startTestServer, type TestServer } from '../server/testing.js
 import { importHistory, saveMapping } from '../server/history/store.js';
 import { mappingSchema } from '../server/history/parse.js';
 import { ARTIFACTS, launchBrowser, WEB_ROOT } from './browser.js';
+import { signInConsole } from './console-kit.js';
 
 /**
  * Issue 14 in a browser, on the demo data (busy-season weeks 2025 and 2026 at 中央区役所 and
@@ -65,12 +66,7 @@ describe('printing reports and the 366-day error, in a browser', () => {
 
   async function signIn(login: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, locale: 'ja-JP' });
-    await page.goto(`${srv.url}/console/`);
-    await page.fill('input[name=login]', login);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.getByRole('button', { name: /レポート/ }).click();
-    return page;
+    return signInConsole(page, srv.url, login, /レポート/);
   }
 
   /** Print media at A4 landscape: a screenshot to look at, and Chromium's PDF. */

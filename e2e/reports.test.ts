@@ -4,6 +4,7 @@ import { insertStaff } from '../server/seed.js';
 import { seedDemo } from '../server/sim/demo.js';
 import { PASSWORD, startTestServer, type TestServer } from '../server/testing.js';
 import { launchBrowser, screenshot, WEB_ROOT } from './browser.js';
+import { signInConsole } from './console-kit.js';
 
 /**
  * Browser test of the console's reports on the real demo data: `seedDemo` (small variant) runs
@@ -43,12 +44,7 @@ describe('console reports in a browser, on the demo data', () => {
 
   async function signIn(login: string) {
     const page = await browser.newPage({ viewport: { width: 1360, height: 1100 }, locale: 'ja-JP' });
-    await page.goto(`${srv.url}/console/`);
-    await page.fill('input[name=login]', login);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.getByRole('button', { name: /レポート/ }).click();
-    return page;
+    return signInConsole(page, srv.url, login, /レポート/);
   }
 
   it('shows the busy-season comparison of both offices, year by year, with the change from the previous year', async () => {

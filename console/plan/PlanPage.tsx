@@ -70,19 +70,25 @@ function Range(props: { from: string; to: string; setFrom: (s: string) => void; 
   );
 }
 
-function ForecastView({ office }: { office: string }) {
+/** A planning read over an optional date range (`?from=&to=`), loaded on mount and on 表示. */
+function useRanged<T>(office: string, what: 'forecast' | 'backtest') {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [f, setF] = useState<Forecast | null>(null);
+  const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () => {
     const q = new URLSearchParams();
     if (from) q.set('from', from);
     if (to) q.set('to', to);
     setError(null);
-    api<Forecast>('GET', `/api/plan/offices/${office}/forecast?${q}`).then(setF, (e) => setError(errText(e)));
+    api<T>('GET', `/api/plan/offices/${office}/${what}?${q}`).then(setData, (e) => setError(errText(e)));
   };
   useEffect(load, [office]);
+  return { from, setFrom, to, setTo, data, error, load };
+}
+
+function ForecastView({ office }: { office: string }) {
+  const { from, setFrom, to, setTo, data: f, error, load } = useRanged<Forecast>(office, 'forecast');
   const max = f ? Math.max(1, ...f.days.map((d) => d.high)) : 1;
   return (
     <section className="pl-card">
@@ -122,18 +128,7 @@ function ForecastView({ office }: { office: string }) {
 }
 
 function BacktestView({ office }: { office: string }) {
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [b, setB] = useState<Backtest | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = () => {
-    const q = new URLSearchParams();
-    if (from) q.set('from', from);
-    if (to) q.set('to', to);
-    setError(null);
-    api<Backtest>('GET', `/api/plan/offices/${office}/backtest?${q}`).then(setB, (e) => setError(errText(e)));
-  };
-  useEffect(load, [office]);
+  const { from, setFrom, to, setTo, data: b, error, load } = useRanged<Backtest>(office, 'backtest');
   return (
     <section className="pl-card">
       <Range from={from} to={to} setFrom={setFrom} setTo={setTo} onLoad={load} hint="空欄なら前回の繁忙期。予測はその前日までの実績だけで作ります。 Blank = the last busy season, forecast from the history before it." />
